@@ -1,0 +1,1 @@
+print("neuromesh-bench: no workloads yet")

@@ -1,0 +1,1 @@
+// ChipEmulator module.

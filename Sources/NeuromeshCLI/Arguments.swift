@@ -1,0 +1,89 @@
+// Arguments: a small strict parser for `--name value`, `--name=value` and `--flag`.
+
+/// The arguments of one subcommand, consumed option by option.
+///
+/// Each accessor removes what it reads; ``finish()`` reports anything left over, so a misspelt
+/// option is an error (exit 2), never silently ignored.
+struct Arguments {
+    private var tokens: [String]
+    let command: String
+
+    init(_ tokens: [String], command: String) {
+        self.tokens = tokens
+        self.command = command
+    }
+
+    var wantsHelp: Bool { tokens.contains("--help") || tokens.contains("-h") }
+
+    /// Whether `--name` is present (a flag takes no value).
+    mutating func flag(_ name: String) -> Bool {
+        guard let i = tokens.firstIndex(of: "--" + name) else { return false }
+        tokens.remove(at: i)
+        return true
+    }
+
+    /// The value of `--name VALUE` or `--name=VALUE`, if given.
+    mutating func option(_ name: String) throws(CLIError) -> String? {
+        let key = "--" + name
+        if let i = tokens.firstIndex(of: key) {
+            guard i + 1 < tokens.count, !tokens[i + 1].hasPrefix("--") else {
+                throw .usage("option \(key) needs a value")
+            }
+            let value = tokens[i + 1]
+            tokens.removeSubrange(i...(i + 1))
+            if tokens.contains(key) || tokens.contains(where: { $0.hasPrefix(key + "=") }) {
+                throw .usage("option \(key) is given more than once")
+            }
+            return value
+        }
+        if let i = tokens.firstIndex(where: { $0.hasPrefix(key + "=") }) {
+            let value = String(tokens[i].dropFirst(key.count + 1))
+            tokens.remove(at: i)
+            return value
+        }
+        return nil
+    }
+
+    mutating func required(_ name: String) throws(CLIError) -> String {
+        guard let value = try option(name) else { throw .usage("missing required option --\(name)") }
+        return value
+    }
+
+    mutating func int(_ name: String, default fallback: Int, in range: ClosedRange<Int> = 0...Int.max) throws(CLIError) -> Int {
+        guard let text = try option(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw .usage("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+        }
+        return value
+    }
+
+    mutating func double(_ name: String, default fallback: Double, _ requirement: String = "a finite number", _ isValid: (Double) -> Bool = { $0.isFinite }) throws(CLIError) -> Double {
+        guard let text = try option(name) else { return fallback }
+        guard let value = Double(text), value.isFinite, isValid(value) else {
+            throw .usage("--\(name) must be \(requirement), got '\(text)'")
+        }
+        return value
+    }
+
+    /// A value that must be one of `choices`.
+    mutating func choice(_ name: String, _ choices: [String], default fallback: String? = nil) throws(CLIError) -> String? {
+        guard let text = try option(name) else { return fallback }
+        guard choices.contains(text) else {
+            throw .usage("--\(name) must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+        }
+        return text
+    }
+
+    /// The next positional argument (one that does not start with `--`).
+    mutating func positional(_ what: String) throws(CLIError) -> String {
+        guard let i = tokens.firstIndex(where: { !$0.hasPrefix("--") }) else { throw .usage("missing \(what)") }
+        return tokens.remove(at: i)
+    }
+
+    /// Errors if anything was not consumed.
+    func finish() throws(CLIError) {
+        if let extra = tokens.first {
+            throw .usage(extra.hasPrefix("-") ? "unknown option \(extra)" : "unexpected argument '\(extra)'")
+        }
+    }
+}
