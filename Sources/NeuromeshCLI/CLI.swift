@@ -47,6 +47,8 @@ public enum CLI {
     /// The subcommands, in the order `neuromesh --help` lists them.
     static let commands: [Command] = [
         simulateCommand, gradCommand, initNetworkCommand,
+        validateCommand, mapCommand,
+        datasetCommand,
     ]
 
     static let overview = """
