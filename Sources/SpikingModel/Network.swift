@@ -4,7 +4,7 @@
 public struct PopulationID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public var rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
-    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public init(_ value: Int) { self.rawValue = value }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     public var description: String { "population \(rawValue)" }
 }
@@ -13,7 +13,7 @@ public struct PopulationID: RawRepresentable, Hashable, Comparable, Sendable, Cu
 public struct ProjectionID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public var rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
-    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public init(_ value: Int) { self.rawValue = value }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     public var description: String { "projection \(rawValue)" }
 }
@@ -145,12 +145,12 @@ public struct Network: Sendable, Equatable {
     }
 
     public func population(named name: String) -> PopulationID? {
-        populations.firstIndex { $0.name == name }.map(PopulationID.init)
+        populations.firstIndex { $0.name == name }.map { PopulationID($0) }
     }
 
     /// The populations of kind ``NeuronKind/input``.
     public var inputPopulations: [PopulationID] {
-        populations.indices.filter { populations[$0].kind == .input }.map(PopulationID.init)
+        populations.indices.filter { populations[$0].kind == .input }.map { PopulationID($0) }
     }
 
     /// Total input neurons across input populations (the length of an input file's `spikes`).
