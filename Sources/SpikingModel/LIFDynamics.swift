@@ -1,0 +1,153 @@
+// LIFDynamics: closed-form LIF/LI state between events and the exact next threshold crossing.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Constants of one population's dynamics, derived once from ``NeuronParameters``.
+///
+/// Between events a neuron with state `(V0, I0)` evolves in closed form (eventprop.md §1.2):
+///
+///     I(u) = I0 e^{−u/τs}
+///     τm ≠ τs:  V(u) = V0 e^{−u/τm} + I0 k (e^{−u/τm} − e^{−u/τs}),   k = τs / (τm − τs)
+///     τm = τs = τ:  V(u) = (V0 + I0 u/τ) e^{−u/τ}
+///
+/// Times are in seconds; `V`, `I`, `ϑ` are dimensionless.
+public struct LIFConstants: Sendable, Equatable {
+    public let tauMem: Double
+    public let tauSyn: Double
+    public let threshold: Double
+    public let reset: Double
+    /// `k = τs/(τm − τs)` (unused when `equalTaus`).
+    public let k: Double
+    /// `τm/(τm − τs)`, the factor coupling λ_V into λ_I in the adjoint propagator.
+    public let adjointK: Double
+    public let equalTaus: Bool
+    /// `τm == 2τs` exactly: the crossing time has a closed form (eventprop.md §1.3).
+    public let doubleRatio: Bool
+    /// `max_u K(u)` of the unit postsynaptic kernel `K(u) = V(u)` for `(V0, I0) = (0, 1)`; bounds how
+    /// far a positive current can lift the voltage.
+    public let kernelPeak: Double
+
+    public init(_ p: NeuronParameters) {
+        tauMem = p.tauMem
+        tauSyn = p.tauSyn
+        threshold = p.threshold
+        reset = p.reset
+        equalTaus = p.tauMem == p.tauSyn
+        doubleRatio = p.tauMem == 2 * p.tauSyn
+        if equalTaus {
+            k = 0
+            adjointK = 0
+            kernelPeak = exp(-1.0)
+        } else {
+            k = p.tauSyn / (p.tauMem - p.tauSyn)
+            adjointK = p.tauMem / (p.tauMem - p.tauSyn)
+            let uPeak = log(p.tauMem / p.tauSyn) / (1 / p.tauSyn - 1 / p.tauMem)
+            kernelPeak = k * (exp(-uPeak / p.tauMem) - exp(-uPeak / p.tauSyn))
+        }
+    }
+
+    /// The two decay factors `(e^{−u/τm}, e^{−u/τs})` for a step of `u` seconds.
+    @inline(__always) public func decay(_ u: Double) -> (mem: Double, syn: Double) {
+        (exp(-u / tauMem), exp(-u / tauSyn))
+    }
+
+    /// The voltage after `u` seconds given the decay factors for `u`.
+    @inline(__always) public func voltage(v0: Double, i0: Double, u: Double, mem: Double, syn: Double) -> Double {
+        equalTaus ? (v0 + i0 * u / tauMem) * mem : v0 * mem + i0 * k * (mem - syn)
+    }
+
+    /// Advances `(v, i)` by `u` seconds.
+    @inline(__always) public func advance(v: inout Double, i: inout Double, by u: Double) {
+        let (mem, syn) = decay(u)
+        v = voltage(v0: v, i0: i, u: u, mem: mem, syn: syn)
+        i *= syn
+    }
+
+    /// `dV/du` at offset `u` (decay factors for `u` given): `(I(u) − V(u))/τm`.
+    @inline(__always) func slope(v0: Double, i0: Double, u: Double, mem: Double, syn: Double) -> Double {
+        (i0 * syn - voltage(v0: v0, i0: i0, u: u, mem: mem, syn: syn)) / tauMem
+    }
+
+    /// The offset `u* > 0` of the single stationary point of `V` (a maximum when `V'(0) > 0`), or
+    /// `+∞` if `V` has none. `V(u) = A e^{−u/τm} + B e^{−u/τs}` has at most one (§1.3).
+    public func stationaryPoint(v0: Double, i0: Double) -> Double {
+        if equalTaus {
+            // V' ∝ I0 − V0 − I0 u/τ  ⇒  u* = τ (I0 − V0)/I0.
+            guard i0 > 0 else { return .infinity }
+            let u = tauMem * (i0 - v0) / i0
+            return u > 0 ? u : .infinity
+        }
+        let a = v0 + k * i0
+        let b = -k * i0
+        let ratio = -b * tauMem / (a * tauSyn)
+        guard ratio > 0, ratio.isFinite else { return .infinity }
+        let u = log(ratio) / (1 / tauSyn - 1 / tauMem)
+        return u > 0 ? u : .infinity
+    }
+
+    /// The offset `u ∈ (0, horizon]` at which `V` first reaches the threshold from below if no
+    /// other event intervenes, or `nil` if it does not (eventprop.md §1.3).
+    ///
+    /// Uses the closed form when `τm = 2τs`, otherwise ``nextCrossingByRootFinding(v0:i0:horizon:)``.
+    /// Never misses a crossing: `V` has at most one stationary point on an event-free interval, so
+    /// it is monotone on `[0, min(u*, horizon)]` and the crossing, if any, is bracketed there.
+    @inline(__always) public func nextCrossing(v0: Double, i0: Double, horizon: Double) -> Double? {
+        // Cheap exclusion without transcendental functions: V(u) = V0 e^{−u/τm} + I0 K(u) with
+        // 0 ≤ K ≤ kernelPeak, so V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak.
+        guard i0 > v0 else { return nil }  // V'(0) ≤ 0: V stays below max(V0, 0) < ϑ.
+        if v0 >= threshold { return 0 }  // only through rounding: fire at once, rising
+        let bound = max(v0, 0) + max(i0, 0) * kernelPeak
+        guard bound >= threshold * (1 - 1e-12) else { return nil }
+        return doubleRatio
+            ? nextCrossingAnalytic(v0: v0, i0: i0, horizon: horizon)
+            : nextCrossingByRootFinding(v0: v0, i0: i0, horizon: horizon)
+    }
+
+    /// The crossing for `τm = 2τs`: with `x = e^{−u/τm}`, `V = (V0 + I0) x − I0 x²`, so
+    /// `u = τm ln(2 I0 / ((V0 + I0) + √D))`, `D = (V0 + I0)² − 4 I0 ϑ` (jaxsnn; eventprop.md §1.3).
+    ///
+    /// - Precondition: `τm == 2τs`.
+    public func nextCrossingAnalytic(v0: Double, i0: Double, horizon: Double) -> Double? {
+        precondition(doubleRatio, "the analytic crossing needs τm = 2τs")
+        let s = v0 + i0
+        guard i0 > 0, s > 0 else { return nil }
+        let d = s * s - 4 * i0 * threshold
+        guard d >= 0 else { return nil }
+        let denominator = s + d.squareRoot()
+        guard 2 * i0 > denominator else { return nil }  // x+ < 1: the crossing lies in the future
+        let u = tauMem * log(2 * i0 / denominator)
+        return u <= horizon ? u : nil
+    }
+
+    /// The crossing by a safeguarded Newton iteration on the monotone bracket `[0, min(u*, H)]`,
+    /// to full double precision (the step falls below two ulps, or the bracket closes).
+    public func nextCrossingByRootFinding(v0: Double, i0: Double, horizon: Double) -> Double? {
+        guard i0 > v0, v0 < threshold else { return v0 >= threshold && i0 > v0 ? 0 : nil }
+        var hi = min(stationaryPoint(v0: v0, i0: i0), horizon)
+        let (memHi, synHi) = decay(hi)
+        guard voltage(v0: v0, i0: i0, u: hi, mem: memHi, syn: synHi) >= threshold else { return nil }
+        var lo = 0.0
+        // Newton's first step from u = 0, where V' = (I0 − V0)/τm.
+        var x = (threshold - v0) * tauMem / (i0 - v0)
+        if !(x > lo && x < hi) { x = 0.5 * hi }
+        for _ in 0..<200 {
+            let (mem, syn) = decay(x)
+            let f = voltage(v0: v0, i0: i0, u: x, mem: mem, syn: syn) - threshold
+            if f == 0 { return x }
+            if f < 0 { lo = x } else { hi = x }
+            let df = slope(v0: v0, i0: i0, u: x, mem: mem, syn: syn)
+            var next = x - f / df
+            if !(next > lo && next < hi) { next = lo + 0.5 * (hi - lo) }
+            let step = abs(next - x)
+            x = next
+            if step <= 2 * x.ulp || hi - lo <= 2 * hi.ulp { break }
+        }
+        return x
+    }
+}

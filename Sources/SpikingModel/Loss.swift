@@ -1,0 +1,141 @@
+// Loss: the losses EventProp differentiates, their values and what they inject into the backward pass.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A per-sample loss on the network's output population (eventprop.md §4).
+///
+/// The batch loss is the mean over samples; this type gives one sample's term.
+public enum Loss: Sendable, Equatable {
+    /// Cross-entropy over output first-spike times with the paper's regulariser (§4.1):
+    ///
+    ///     L = −log( e^{−t_l/τ0} / Σ_k e^{−t_k/τ0} ) + α (e^{t_l/τ1} − 1)
+    ///
+    /// `t_k` is output neuron k's first spike; an output that does not spike counts as spiking at
+    /// T for the value and gets no gradient (its time does not depend on the parameters). Times in
+    /// seconds; defaults τ0 = 0.5 ms, τ1 = 6.4 ms, α = 3e-3 (the paper's Yin-Yang run).
+    case timeToFirstSpike(tau0: Double = 0.5e-3, tau1: Double = 6.4e-3, alpha: Double = 3e-3)
+    /// Cross-entropy over `M_k = max_t V_k(t)` of LI readouts (§4.2), including the kink
+    /// correction when a maximum sits on the arrival of a hidden spike.
+    case maxVoltage
+    /// Cross-entropy over `S_k = (1/T) ∫ e^{−t/T} V_k(t) dt` of LI readouts (loss shaping, §4.3).
+    case expVoltage
+    /// The sum of all output spike times, in seconds (the paper's gradient check, Fig. 2).
+    case spikeTimeSum
+
+    /// The command-line name.
+    public var name: String {
+        switch self {
+        case .timeToFirstSpike: return "ttfs"
+        case .maxVoltage: return "max-voltage"
+        case .expVoltage: return "exp-voltage"
+        case .spikeTimeSum: return "spike-time-sum"
+        }
+    }
+
+    public static let names = ["ttfs", "max-voltage", "exp-voltage", "spike-time-sum"]
+
+    /// The loss called `name` with default constants.
+    public init?(name: String) {
+        switch name {
+        case "ttfs": self = .timeToFirstSpike()
+        case "max-voltage": self = .maxVoltage
+        case "exp-voltage": self = .expVoltage
+        case "spike-time-sum": self = .spikeTimeSum
+        default: return nil
+        }
+    }
+
+    /// The output population kind this loss reads.
+    public var outputKind: NeuronKind {
+        switch self {
+        case .timeToFirstSpike, .spikeTimeSum: return .lif
+        case .maxVoltage, .expVoltage: return .li
+        }
+    }
+
+    /// Whether the loss needs the input's class label.
+    public var needsLabel: Bool { self != .spikeTimeSum }
+}
+
+/// A loss evaluated on one forward pass, with what it injects into the backward pass.
+public struct LossEvaluation: Sendable, Equatable {
+    /// The loss value.
+    public var value: Double
+    /// The predicted class (earliest first spike, largest `M_k` or `S_k`), or nil (none / no classes).
+    public var prediction: Int?
+    /// `∂L/∂t_k` for spikes `k` (spike index, value).
+    public var spikeTimeErrors: [(spike: Int32, value: Double)]
+    /// `∂L/∂M_o` or `∂L/∂S_o` per output readout (empty for spiking losses).
+    public var readoutErrors: [Double]
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.value == b.value && a.prediction == b.prediction && a.readoutErrors == b.readoutErrors
+            && a.spikeTimeErrors.map(\.spike) == b.spikeTimeErrors.map(\.spike)
+            && a.spikeTimeErrors.map(\.value) == b.spikeTimeErrors.map(\.value)
+    }
+}
+
+extension ReferenceSimulator {
+    /// Evaluates `loss` on the last forward pass. `label` is required for the cross-entropy losses.
+    public func evaluate(_ loss: Loss, label: Int?) -> LossEvaluation {
+        switch loss {
+        case .timeToFirstSpike(let tau0, let tau1, let alpha):
+            var first = Array(repeating: Double.infinity, count: outputSize)
+            var firstSpike = Array(repeating: Int32(-1), count: outputSize)
+            for k in 0..<spikes.count {
+                let o = Int(spikes.neuron[k]) - outputStart
+                if o >= 0, o < outputSize, firstSpike[o] < 0 {
+                    firstSpike[o] = Int32(k)
+                    first[o] = spikes.time[k]
+                }
+            }
+            let label = label!
+            let times = first.map { $0.isFinite ? $0 : duration }
+            let logits = times.map { -$0 / tau0 }
+            let (logSum, p) = softmax(logits)
+            let tl = times[label]
+            let value = -(logits[label] - logSum) + alpha * (exp(tl / tau1) - 1)
+            var errors: [(spike: Int32, value: Double)] = []
+            for o in 0..<outputSize where firstSpike[o] >= 0 {
+                let g = o == label ? (1 - p[o]) / tau0 + alpha / tau1 * exp(tl / tau1) : -p[o] / tau0
+                errors.append((firstSpike[o], g))
+            }
+            var prediction: Int? = nil
+            if let earliest = first.min(), earliest.isFinite { prediction = first.firstIndex(of: earliest) }
+            return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [])
+        case .maxVoltage, .expVoltage:
+            let label = label!
+            let statistic = loss == .maxVoltage ? readouts.maxValue : readouts.weightedIntegral
+            let (logSum, p) = softmax(statistic)
+            let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
+            let best = statistic.max()!
+            return LossEvaluation(
+                value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
+        case .spikeTimeSum:
+            var value = 0.0
+            var errors: [(spike: Int32, value: Double)] = []
+            for k in 0..<spikes.count {
+                let o = Int(spikes.neuron[k]) - outputStart
+                if o >= 0, o < outputSize {
+                    value += spikes.time[k]
+                    errors.append((Int32(k), 1))
+                }
+            }
+            return LossEvaluation(value: value, prediction: nil, spikeTimeErrors: errors, readoutErrors: [])
+        }
+    }
+}
+
+/// `(log Σ e^{z_k}, softmax(z))`, shifted by `max z` for range safety.
+func softmax(_ z: [Double]) -> (logSum: Double, p: [Double]) {
+    let shift = z.max()!
+    let e = z.map { exp($0 - shift) }
+    let sum = e.reduce(0, +)
+    return (shift + log(sum), e.map { $0 / sum })
+}

@@ -1,0 +1,187 @@
+// The EventProp backward pass: the adjoint dynamics replayed over the event log in reverse.
+
+extension ReferenceSimulator {
+    /// Computes exact gradients of `loss` for the last forward pass (eventprop.md §3.6) into
+    /// ``gradients`` and returns the loss evaluation.
+    ///
+    /// The adjoints `λ_V, λ_I` start at 0 at T and are propagated backwards in closed form, lazily
+    /// per neuron. Walking the event log from the end:
+    /// - an arrival of spike k (of neuron i) at neuron j adds `−τs λ_I,j` to `∂L/∂w_ji` and
+    ///   `m = w_ji (λ_V,j − λ_I,j)` to the spike's error `err_k` (and to `∂L/∂d_ji`);
+    /// - a spike k of neuron n, once all its arrivals are done, makes λ_V,n jump to
+    ///   `[(I_n − V_r) λ_V,n + err_k + ∂l_p/∂t_k] / (I_n − ϑ)` with `I_n = I_n(t_k⁻)`;
+    /// - voltage losses add an impulse `−(1/τm) ∂L/∂M_o` to λ_V,o at `t_max` (as a left limit, and
+    ///   at a hidden-spike kink also `∂L/∂M_o · V̇_o(t_max⁻)` to that spike's error, §4.2), or
+    ///   drive λ_V,o with the source `∂l_V/∂V = (g_o/T) e^{−t/T}` (§4.3).
+    ///
+    /// - Precondition: ``forward(_:)`` ran, and `label` is given if the loss needs it.
+    @discardableResult
+    public mutating func backward(loss: Loss, label: Int?) -> LossEvaluation {
+        let evaluation = evaluate(loss, label: label)
+        backward(evaluation: evaluation, loss: loss)
+        return evaluation
+    }
+
+    /// The backward pass for an already evaluated loss.
+    public mutating func backward(evaluation: LossEvaluation, loss: Loss) {
+        gradients.zero()
+        tangentGuardCount = 0
+        for n in lambdaV.indices {
+            lambdaV[n] = 0
+            lambdaI[n] = 0
+            adjointTime[n] = duration
+        }
+        spikeError.removeAll(keepingCapacity: true)
+        spikeError.append(contentsOf: repeatElement(0, count: spikes.count))
+        for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
+
+        // Loss drives on the readouts.
+        var impulses: [Impulse] = []
+        var sources: [Double] = []
+        let outputTau = constants[network.output.rawValue].tauMem
+        switch loss {
+        case .maxVoltage:
+            for o in 0..<outputSize {
+                let g = evaluation.readoutErrors[o]
+                impulses.append(Impulse(neuron: outputStart + o, time: readouts.maxTime[o], position: readouts.maxPosition[o], amount: -g / outputTau))
+                let k = readouts.kinkSpike[o]
+                if k >= 0 {
+                    // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum
+                    // by V̇_o(t_a⁻) per second, through the spike time and the delay alike.
+                    let shift = g * readouts.kinkSlope[o]
+                    spikeError[Int(k)] += shift
+                    let entry = log[readouts.maxPosition[o]]
+                    let p = Int(entry.projection)
+                    if gradients.delays[p] != nil {
+                        let pre = Int(spikes.neuron[Int(k)]) - populationStart[network.projections[p].source.rawValue]
+                        gradients.delays[p]![network.projections[p].synapse(post: o, pre: pre)] += shift
+                    }
+                }
+            }
+            // Latest first; equal positions keep readout order.
+            impulses.sort { $0.position > $1.position || ($0.position == $1.position && $0.neuron < $1.neuron) }
+        case .expVoltage:
+            sources = evaluation.readoutErrors.map { $0 / duration }
+        case .timeToFirstSpike, .spikeTimeSum:
+            break
+        }
+        let drive: [Double]? = sources.isEmpty ? nil : sources
+
+        var nextImpulse = 0
+        func applyImpulses(at position: Int, _ sim: inout ReferenceSimulator) {
+            while nextImpulse < impulses.count, impulses[nextImpulse].position == position {
+                let impulse = impulses[nextImpulse]
+                sim.propagateAdjoint(neuron: impulse.neuron, to: impulse.time, sources: drive, decay: nil)
+                sim.lambdaV[impulse.neuron] += impulse.amount
+                nextImpulse += 1
+            }
+        }
+
+        var position = log.count
+        while position > 0 {
+            applyImpulses(at: position, &self)
+            position -= 1
+            let entry = log[position]
+            switch entry.kind {
+            case .delivery:
+                backwardDelivery(entry, sources: drive)
+            case .arrival:
+                backwardArrival(entry, sources: drive)
+            case .spike:
+                jump(spike: Int(entry.spike), sources: drive)
+            }
+        }
+        applyImpulses(at: 0, &self)
+    }
+
+    /// Reverse of a delivery: every target's gradient and its share of the spike's error.
+    @inline(__always) mutating func backwardDelivery(_ entry: LogEntry, sources: [Double]?) {
+        let k = Int(entry.spike)
+        let index = Int(entry.projection)
+        let t = spikes.time[k]
+        let projection = network.projections[index]
+        let targetStart = populationStart[projection.target.rawValue]
+        let tauSyn = constants[projection.target.rawValue].tauSyn
+        let base = (Int(spikes.neuron[k]) - populationStart[projection.source.rawValue]) &* projection.targetSize
+        var cache = DecayCache()
+        var error = 0.0
+        // Take the gradient array out of `self` while writing it (keeps it uniquely referenced).
+        var gradient: [Double] = []
+        swap(&gradient, &gradients.weights[index])
+        projection.weights.withUnsafeBufferPointer { weights in
+            gradient.withUnsafeMutableBufferPointer { grad in
+                for j in 0..<projection.targetSize {
+                    let n = targetStart &+ j
+                    propagateAdjoint(neuron: n, to: t, sources: sources, decay: &cache)
+                    let li = lambdaI[n]
+                    grad[base &+ j] += -tauSyn * li
+                    error += weights[base &+ j] * (lambdaV[n] - li)
+                }
+            }
+        }
+        swap(&gradient, &gradients.weights[index])
+        if kinds[projection.source.rawValue] != .input { spikeError[k] += error }
+    }
+
+    /// Reverse of one delayed arrival.
+    @inline(__always) mutating func backwardArrival(_ entry: LogEntry, sources: [Double]?) {
+        let k = Int(entry.spike)
+        let index = Int(entry.projection)
+        let projection = network.projections[index]
+        let j = Int(entry.target)
+        let synapse = (Int(spikes.neuron[k]) - populationStart[projection.source.rawValue]) &* projection.targetSize &+ j
+        let t = spikes.time[k] + projection.delays![synapse]
+        let n = populationStart[projection.target.rawValue] + j
+        propagateAdjoint(neuron: n, to: t, sources: sources, decay: nil)
+        let li = lambdaI[n]
+        gradients.weights[index][synapse] += -constants[projection.target.rawValue].tauSyn * li
+        let m = projection.weights[synapse] * (lambdaV[n] - li)
+        gradients.delays[index]![synapse] += m
+        if kinds[projection.source.rawValue] != .input { spikeError[k] += m }
+    }
+
+    /// The λ_V jump at spike k (eventprop.md §3.4), after all of the spike's arrivals.
+    @inline(__always) mutating func jump(spike k: Int, sources: [Double]?) {
+        let n = Int(spikes.neuron[k])
+        let c = constants[Int(populationOf[n])]
+        propagateAdjoint(neuron: n, to: spikes.time[k], sources: sources, decay: nil)
+        let i = spikes.current[k]
+        var denominator = i - c.threshold
+        let guardValue = tangentGuard * c.threshold
+        if denominator < guardValue {
+            denominator = guardValue > 0 ? guardValue : denominator
+            tangentGuardCount += 1
+        }
+        lambdaV[n] = ((i - c.reset) * lambdaV[n] + spikeError[k]) / denominator
+    }
+
+    /// Propagates neuron `n`'s adjoints from their current time down to `t`.
+    @inline(__always) mutating func propagateAdjoint(neuron n: Int, to t: Double, sources: [Double]?, decay cache: UnsafeMutablePointer<DecayCache>?) {
+        let t1 = adjointTime[n]
+        let u = t1 - t
+        guard u != 0 else { return }
+        adjointTime[n] = t
+        let c = constants[Int(populationOf[n])]
+        if let sources, n >= outputStart, n < outputStart + outputSize {
+            c.propagateAdjoint(lambdaV: &lambdaV[n], lambdaI: &lambdaI[n], from: t1, to: t, sourceCoefficient: sources[n - outputStart], duration: duration)
+            return
+        }
+        let (mem, syn) = cache?.pointee.factors(u, c) ?? c.decay(u)
+        c.propagateAdjoint(lambdaV: &lambdaV[n], lambdaI: &lambdaI[n], u: u, mem: mem, syn: syn)
+    }
+
+    /// Forward then backward for one sample; returns the loss evaluation (gradients in ``gradients``).
+    @discardableResult
+    public mutating func gradient(input: InputSpikes, loss: Loss) -> LossEvaluation {
+        forward(input)
+        return backward(loss: loss, label: input.label)
+    }
+}
+
+/// A Dirac impulse on a readout's λ_V (max-over-time loss), placed in the event log by position.
+struct Impulse {
+    var neuron: Int
+    var time: Double
+    var position: Int
+    var amount: Double
+}

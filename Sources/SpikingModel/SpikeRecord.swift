@@ -1,0 +1,94 @@
+// What one forward pass produces: input spikes, recorded spikes, the event log, readout statistics.
+
+/// Spike times for each input neuron of a network, in seconds, plus an optional class label.
+///
+/// `times[m]` lists the spikes of input neuron `m`, counting across the network's input
+/// populations in order.
+public struct InputSpikes: Sendable, Equatable {
+    public var times: [[Double]]
+    public var label: Int?
+
+    public init(times: [[Double]], label: Int? = nil) {
+        self.times = times
+        self.label = label
+    }
+}
+
+/// Spike times per population and neuron: `trains[population][neuron]` in seconds, ascending.
+public struct SpikeTrains: Sendable, Equatable {
+    public var trains: [[[Double]]]
+
+    public init(trains: [[[Double]]]) { self.trains = trains }
+
+    public var totalSpikes: Int { trains.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } }
+}
+
+/// Every spike of one forward pass, in processing order (struct of arrays).
+///
+/// Spike `k` is of neuron `neuron[k]` at `time[k]`; for LIF neurons `current[k]` is the synaptic
+/// current just before the spike, `I(t_k⁻)`, which the backward pass needs (eventprop.md §1.5:
+/// `τm V̇⁻ = I − ϑ`). Input spikes are recorded too (with current 0), since arrivals refer to them.
+public struct SpikeRecord: Sendable, Equatable {
+    public var neuron: [Int32] = []
+    public var time: [Double] = []
+    public var current: [Double] = []
+
+    public var count: Int { neuron.count }
+
+    mutating func removeAll() {
+        neuron.removeAll(keepingCapacity: true)
+        time.removeAll(keepingCapacity: true)
+        current.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) mutating func append(neuron n: Int32, time t: Double, current i: Double) {
+        neuron.append(n)
+        time.append(t)
+        current.append(i)
+    }
+}
+
+/// One entry of the forward event log, replayed in reverse by the backward pass (eventprop.md §3.6).
+public struct LogEntry: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable {
+        /// LIF spike `spike` (the jump of its neuron's λ_V is applied here).
+        case spike
+        /// Spike `spike` reached every target of `projection` at the spike time (no delays).
+        case delivery
+        /// Spike `spike` reached `target` of `projection` after that synapse's delay.
+        case arrival
+    }
+
+    public var kind: Kind
+    public var spike: Int32
+    public var projection: Int32
+    public var target: Int32
+}
+
+/// Statistics of the output population's LI readouts that the voltage losses need.
+///
+/// Per readout `o`: `M_o = max_{t∈[0,T]} V_o(t)` with where it was reached, and the weighted
+/// integral `S_o = (1/T) ∫_0^T e^{−t/T} V_o(t) dt`.
+public struct ReadoutStatistics: Sendable, Equatable {
+    /// `M_o` (≥ 0, since `V(0) = 0`).
+    public var maxValue: [Double] = []
+    /// The time of the maximum, seconds.
+    public var maxTime: [Double] = []
+    /// The maximum lies just before event-log entry `maxPosition` (= log length: after the last).
+    public var maxPosition: [Int] = []
+    /// When the maximum sits on the kink of an arriving hidden spike: that spike's index, else −1.
+    public var kinkSpike: [Int32] = []
+    /// `dV/dt(t_max⁻) = (I(t⁻) − V)/τm` at a kink, in 1/s.
+    public var kinkSlope: [Double] = []
+    /// `S_o`.
+    public var weightedIntegral: [Double] = []
+
+    mutating func reset(count: Int) {
+        maxValue = Array(repeating: 0, count: count)
+        maxTime = Array(repeating: 0, count: count)
+        maxPosition = Array(repeating: 0, count: count)
+        kinkSpike = Array(repeating: -1, count: count)
+        kinkSlope = Array(repeating: 0, count: count)
+        weightedIntegral = Array(repeating: 0, count: count)
+    }
+}
