@@ -9,8 +9,8 @@ public struct GradientCheck: Sendable, Equatable {
 
     public var parameter: Parameter
     public var eventProp: Double
-    /// `(L(θ + h) − L(θ − h)) / 2h`, or nil when the spike pattern changed within ±h (the loss
-    /// is discontinuous there: a spike appeared or vanished, which no gradient describes).
+    /// The finite difference, or nil when the order of events changed within the stencil (a spike
+    /// appeared or vanished, or an arrival crossed a spike: the loss is not differentiable there).
     public var finiteDifference: Double?
     public var step: Double
 
@@ -30,9 +30,11 @@ public enum FiniteDifferences {
     ///
     /// Uses the fourth-order central stencil `(−L(θ+2h) + 8L(θ+h) − 8L(θ−h) + L(θ−2h)) / 12h`,
     /// whose truncation error O(h⁴) is negligible at these steps, so the comparison is limited
-    /// only by round-off (~ε·L/h). Where the spike pattern (spike count per neuron) within ±2h
-    /// differs from the one at θ the loss is discontinuous; the step then shrinks tenfold, up to
-    /// twice, before the parameter is reported as unusable (`finiteDifference == nil`).
+    /// only by round-off (~ε·L/h). The loss is smooth in θ only while every neuron sees its events
+    /// in the same order (``smoothnessSignature(_:)``); where that differs at some stencil point, a
+    /// spike appeared or vanished, or an arrival crossed a spike or a readout maximum (a kink). The
+    /// step then shrinks tenfold, up to twice, before the parameter is reported as unusable
+    /// (`finiteDifference == nil`).
     public static func check(
         network: Network, input: InputSpikes, loss: Loss, weightStep: Double = weightStep, delayStep: Double = delayStep,
         includeDelays: Bool = true
@@ -40,12 +42,12 @@ public enum FiniteDifferences {
         var simulator = ReferenceSimulator(network: network)
         simulator.gradient(input: input, loss: loss)
         let gradients = simulator.gradients
-        let pattern = simulator.spikeCounts()
+        let pattern = smoothnessSignature(simulator)
         var checks: [GradientCheck] = []
 
         func lossAt(_ sim: inout ReferenceSimulator) -> (Double, [Int]) {
             sim.forward(input)
-            return (sim.evaluate(loss, label: input.label).value, sim.spikeCounts())
+            return (sim.evaluate(loss, label: input.label).value, smoothnessSignature(sim))
         }
 
         for p in network.projections.indices {
@@ -74,6 +76,41 @@ public enum FiniteDifferences {
             }
         }
         return checks
+    }
+
+    /// What must not change for the loss to be differentiable: for each spike, its neuron and how
+    /// many arrivals that neuron had received before it; for each readout, how many arrivals came
+    /// before its maximum and whether the maximum is on a kink.
+    public static func smoothnessSignature(_ sim: ReferenceSimulator) -> [Int] {
+        var received = Array(repeating: 0, count: sim.populationOf.count)
+        var signature: [Int] = []
+        let readouts = sim.readouts
+        var readoutMarks = Array(repeating: -1, count: readouts.maxPosition.count)
+        func markReadouts(_ position: Int) {
+            for o in readoutMarks.indices where readouts.maxPosition[o] == position {
+                readoutMarks[o] = received[sim.outputStart + o]
+            }
+        }
+        for (position, entry) in sim.log.enumerated() {
+            markReadouts(position)
+            switch entry.kind {
+            case .spike:
+                let n = Int(sim.spikes.neuron[Int(entry.spike)])
+                signature.append(n)
+                signature.append(received[n])
+            case .delivery:
+                let projection = sim.network.projections[Int(entry.projection)]
+                let start = sim.populationStart[projection.target.rawValue]
+                for j in 0..<projection.targetSize { received[start + j] += 1 }
+            case .arrival:
+                let projection = sim.network.projections[Int(entry.projection)]
+                received[sim.populationStart[projection.target.rawValue] + Int(entry.target)] += 1
+            }
+        }
+        markReadouts(sim.log.count)
+        signature.append(contentsOf: readoutMarks)
+        signature.append(contentsOf: readouts.kinkSpike.map { $0 >= 0 ? 1 : 0 })
+        return signature
     }
 
     static func difference(step: Double, pattern: [Int], _ loss: (Double) -> (Double, [Int])) -> (Double?, Double) {

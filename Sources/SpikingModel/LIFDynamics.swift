@@ -109,19 +109,24 @@ public struct LIFConstants: Sendable, Equatable {
             : nextCrossingByRootFinding(v0: v0, i0: i0, horizon: horizon)
     }
 
-    /// The crossing for `τm = 2τs`: with `x = e^{−u/τm}`, `V = (V0 + I0) x − I0 x²`, so
-    /// `u = τm ln(2 I0 / ((V0 + I0) + √D))`, `D = (V0 + I0)² − 4 I0 ϑ` (jaxsnn; eventprop.md §1.3).
+    /// The crossing for `τm = 2τs`: with `x = e^{−u/τm}`, `V = (V0 + I0) x − I0 x²`; the first
+    /// crossing is the larger root `x₊ = ((V0 + I0) + √D)/(2 I0)`, `D = (V0 + I0)² − 4 I0 ϑ`
+    /// (jaxsnn; eventprop.md §1.3). Written without cancellation as
+    ///
+    ///     1 − x₊ = 2(ϑ − V0) / (I0 − V0 + √D),   u = −τm log1p(−(1 − x₊))
+    ///
+    /// which keeps full relative precision even when the crossing is only nanoseconds away.
     ///
     /// - Precondition: `τm == 2τs`.
     public func nextCrossingAnalytic(v0: Double, i0: Double, horizon: Double) -> Double? {
         precondition(doubleRatio, "the analytic crossing needs τm = 2τs")
         let s = v0 + i0
-        guard i0 > 0, s > 0 else { return nil }
+        guard i0 > 0, s > 0, i0 > v0, v0 < threshold else { return nil }
         let d = s * s - 4 * i0 * threshold
         guard d >= 0 else { return nil }
-        let denominator = s + d.squareRoot()
-        guard 2 * i0 > denominator else { return nil }  // x+ < 1: the crossing lies in the future
-        let u = tauMem * log(2 * i0 / denominator)
+        let oneMinusX = 2 * (threshold - v0) / (i0 - v0 + d.squareRoot())
+        guard oneMinusX < 1 else { return nil }
+        let u = -tauMem * log1p(-oneMinusX)
         return u <= horizon ? u : nil
     }
 

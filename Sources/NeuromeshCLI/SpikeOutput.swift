@@ -1,0 +1,55 @@
+// SpikeOutput: the spike listing shared by `simulate --json` and `run --json`.
+
+import SpikingModel
+import StrictJSON
+
+enum SpikeOutput {
+    /// `[{"population": name, "times_s": [[t, …] per neuron]}, …]` for every non-input population.
+    /// `neuromesh run --json` carries exactly this shape under `"spikes"`.
+    static func json(_ trains: SpikeTrains, network: Network) -> JSONValue {
+        .array(
+            network.populations.indices.filter { network.populations[$0].kind != .input }.map { p in
+                .object(JSONObject([
+                    ("population", .string(network.populations[p].name)),
+                    ("times_s", .array(trains.trains[p].map { .numbers($0) })),
+                ]))
+            })
+    }
+
+    /// A readable listing: per population, spike counts and each spiking neuron's times in ms.
+    static func text(_ trains: SpikeTrains, network: Network, limit: Int = 20) -> String {
+        var out = ""
+        for (p, population) in network.populations.enumerated() where population.kind != .input {
+            let counts = trains.trains[p].map(\.count)
+            let total = counts.reduce(0, +)
+            let active = counts.filter { $0 > 0 }.count
+            out += "\(population.name) (\(population.kind.rawValue), \(population.size) neurons): \(total) spikes, \(active) neurons active\n"
+            var shown = 0
+            for (n, times) in trains.trains[p].enumerated() where !times.isEmpty {
+                if shown == limit {
+                    out += "  … \(active - limit) more active neurons (use --json for all)\n"
+                    break
+                }
+                out += "  \(n): " + times.map { formatMilliseconds($0) }.joined(separator: ", ") + " ms\n"
+                shown += 1
+            }
+        }
+        return out
+    }
+}
+
+/// Seconds as milliseconds with enough digits to tell close spikes apart.
+func formatMilliseconds(_ seconds: Double) -> String {
+    let ms = seconds * 1000
+    let rounded = (ms * 1e6).rounded() / 1e6
+    return "\(rounded)"
+}
+
+/// Loads a network and an input file for it, with every problem reported.
+func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, InputSpikes, networkPath: String) {
+    let networkPath = try arguments.required("network")
+    let inputPath = try arguments.required("input")
+    let network = try NetworkFile.load(networkPath)
+    let input = try InputFile.load(inputPath, for: network)
+    return (network, input, networkPath)
+}

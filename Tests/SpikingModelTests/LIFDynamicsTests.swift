@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import SpikingModel
+
+@Suite("LIF dynamics")
+struct LIFDynamicsTests {
+    /// Random states that will spike: V0 below threshold, a positive current.
+    static func spikingStates(_ c: LIFConstants, count: Int, seed: UInt64) -> [(Double, Double)] {
+        var rng = SplitMix64(seed: seed)
+        var states: [(Double, Double)] = []
+        while states.count < count {
+            let v0 = -1 + 1.999 * rng.uniform()
+            let i0 = 30 * rng.uniform()
+            if c.nextCrossingByRootFinding(v0: v0, i0: i0, horizon: 1) != nil { states.append((v0, i0)) }
+        }
+        return states
+    }
+
+    @Test func analyticCrossingAgreesWithRootFinderTo1e12() {
+        let c = LIFConstants(NeuronParameters(tauMem: 10e-3, tauSyn: 5e-3, threshold: 1, reset: 0))
+        #expect(c.doubleRatio)
+        var worst = 0.0
+        for (v0, i0) in Self.spikingStates(c, count: 2000, seed: 1) {
+            let analytic = c.nextCrossingAnalytic(v0: v0, i0: i0, horizon: 1)!
+            let root = c.nextCrossingByRootFinding(v0: v0, i0: i0, horizon: 1)!
+            worst = max(worst, abs(analytic - root) / root)
+        }
+        print("analytic vs root finder: worst relative difference \(worst)")
+        #expect(worst <= 1e-12)
+    }
+
+    /// The crossing is where V first reaches ϑ: below just before, at ϑ to double precision.
+    @Test(arguments: [(20e-3, 5e-3), (10e-3, 5e-3), (8e-3, 8e-3), (5e-3, 20e-3)])
+    func crossingIsTheFirstThresholdPassage(tauMem: Double, tauSyn: Double) {
+        let c = LIFConstants(NeuronParameters(tauMem: tauMem, tauSyn: tauSyn, threshold: 1, reset: 0))
+        for (v0, i0) in Self.spikingStates(c, count: 300, seed: 2) {
+            let u = c.nextCrossing(v0: v0, i0: i0, horizon: 1)!
+            var v = v0, i = i0
+            c.advance(v: &v, i: &i, by: u)
+            #expect(abs(v - 1) <= 1e-13, "V(u) = \(v)")
+            // Dense scan before the crossing: never at threshold earlier.
+            for step in 1..<200 {
+                var vs = v0, is_ = i0
+                c.advance(v: &vs, i: &is_, by: u * Double(step) / 200)
+                #expect(vs < 1)
+            }
+        }
+    }
+
+    /// States below threshold that never cross are not reported as crossing, including grazing
+    /// trajectories whose maximum is just below ϑ; and ones just above are found.
+    @Test func nearTangentTrajectoriesAreDecidedByTheirMaximum() {
+        let c = LIFConstants(NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0))
+        // V0 = 0: the peak is I0 · kernelPeak, so I0 = 1/kernelPeak grazes the threshold.
+        let grazing = 1 / c.kernelPeak
+        #expect(c.nextCrossing(v0: 0, i0: grazing * (1 - 1e-9), horizon: 1) == nil)
+        let u = c.nextCrossing(v0: 0, i0: grazing * (1 + 1e-9), horizon: 1)
+        #expect(u != nil)
+        #expect(c.nextCrossing(v0: 0.5, i0: 0.4, horizon: 1) == nil)  // falling from the start
+        #expect(c.nextCrossing(v0: 0, i0: 20, horizon: 1e-6) == nil)  // beyond the horizon
+    }
+
+    /// The closed form against a fine Runge–Kutta integration of τm V' = −V + I, τs I' = −I.
+    @Test(arguments: [(20e-3, 5e-3), (8e-3, 8e-3)])
+    func closedFormMatchesNumericalIntegration(tauMem: Double, tauSyn: Double) {
+        let c = LIFConstants(NeuronParameters(tauMem: tauMem, tauSyn: tauSyn))
+        var v = 0.3, i = 2.0
+        let steps = 20_000
+        let h = 30e-3 / Double(steps)
+        func f(_ v: Double, _ i: Double) -> (Double, Double) { ((-v + i) / tauMem, -i / tauSyn) }
+        for _ in 0..<steps {
+            let k1 = f(v, i)
+            let k2 = f(v + h / 2 * k1.0, i + h / 2 * k1.1)
+            let k3 = f(v + h / 2 * k2.0, i + h / 2 * k2.1)
+            let k4 = f(v + h * k3.0, i + h * k3.1)
+            v += h / 6 * (k1.0 + 2 * k2.0 + 2 * k3.0 + k4.0)
+            i += h / 6 * (k1.1 + 2 * k2.1 + 2 * k3.1 + k4.1)
+        }
+        var vc = 0.3, ic = 2.0
+        c.advance(v: &vc, i: &ic, by: 30e-3)
+        #expect(abs(vc - v) < 1e-10)
+        #expect(abs(ic - i) < 1e-10)
+    }
+
+    /// The adjoint propagator with the exponential source against finite differences of the
+    /// weighted integral it differentiates: λ_V(0) = −(1/τm) ∂/∂V0 of c·∫e^{−t/T}V dt.
+    @Test(arguments: [(20e-3, 5e-3), (8e-3, 8e-3)])
+    func adjointSourceIsTheDerivativeOfTheWeightedIntegral(tauMem: Double, tauSyn: Double) {
+        let c = LIFConstants(NeuronParameters(tauMem: tauMem, tauSyn: tauSyn))
+        let T = 0.05, coefficient = 0.7
+        var lv = 0.0, li = 0.0
+        c.propagateAdjoint(lambdaV: &lv, lambdaI: &li, from: T, to: 0, sourceCoefficient: coefficient, duration: T)
+        func integral(_ v0: Double, _ i0: Double) -> Double { coefficient * c.weightedVoltageIntegral(v0: v0, i0: i0, from: 0, over: T, duration: T) }
+        let h = 1e-5
+        let dV = (integral(0.2 + h, 0.5) - integral(0.2 - h, 0.5)) / (2 * h)
+        let dI = (integral(0.2, 0.5 + h) - integral(0.2, 0.5 - h)) / (2 * h)
+        #expect(abs(lv - -dV / tauMem) <= 1e-8 * abs(lv))
+        #expect(abs(li - -dI / tauSyn) <= 1e-8 * abs(li))
+    }
+}
