@@ -47,7 +47,6 @@ let gradCommand = Command(
                 alpha: try arguments.double("alpha", default: alpha, "a number ≥ 0") { $0 >= 0 })
         }
         let (network, input, networkPath) = try loadNetworkAndInput(&arguments)
-        try arguments.finish()
         let output = network.populations[network.output.rawValue]
         guard output.kind == loss.outputKind else {
             throw CLIError.failure("loss \(loss.name) needs an output population of kind \"\(loss.outputKind.rawValue)\", but \(networkPath)'s output \"\(output.name)\" is \"\(output.kind.rawValue)\"")

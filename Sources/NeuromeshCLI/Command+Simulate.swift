@@ -28,7 +28,6 @@ let simulateCommand = Command(
     run: { arguments, console in
         let json = arguments.flag("json")
         let (network, input, _) = try loadNetworkAndInput(&arguments)
-        try arguments.finish()
         var simulator = ReferenceSimulator(network: network)
         simulator.forward(input)
         let trains = simulator.spikeTrains()

@@ -45,10 +45,12 @@ func formatMilliseconds(_ seconds: Double) -> String {
     return "\(rounded)"
 }
 
-/// Loads a network and an input file for it, with every problem reported.
+/// Reads `--network` and `--input`, checks that no other argument is left, then loads both files
+/// (every problem of a file is reported).
 func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, InputSpikes, networkPath: String) {
     let networkPath = try arguments.required("network")
     let inputPath = try arguments.required("input")
+    try arguments.finish()
     let network = try NetworkFile.load(networkPath)
     let input = try InputFile.load(inputPath, for: network)
     return (network, input, networkPath)

@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+@testable import NeuromeshCLI
+@testable import StrictJSON
+
+/// Runs commands and collects what they write.
+final class CLICapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outText = ""
+    private var errText = ""
+
+    var out: String { lock.withLock { outText } }
+    var err: String { lock.withLock { errText } }
+
+    func run(_ arguments: [String]) -> Int32 {
+        lock.withLock {
+            outText = ""
+            errText = ""
+        }
+        return CLI.run(
+            arguments: arguments,
+            console: Console(
+                out: { text in self.lock.withLock { self.outText += text } },
+                err: { text in self.lock.withLock { self.errText += text } }))
+    }
+}
+
+/// A fresh temporary directory.
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "neuromesh-test-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite("neuromesh simulate / grad / init-network")
+struct ModelCommandsTests {
+    /// A network as a user would write it by hand: recurrent with delays, non-zero reset, input
+    /// delays, spiking outputs.
+    static let handWrittenNetwork = """
+        {
+          "format": "neuromesh-network/1",
+          "duration_s": 0.06,
+          "populations": [
+            {"name": "sensors", "kind": "input", "size": 3},
+            {"name": "hidden", "kind": "lif", "size": 4, "tau_mem_s": 0.02, "tau_syn_s": 0.005, "threshold": 1.0, "reset": -0.2},
+            {"name": "decision", "kind": "lif", "size": 2, "tau_mem_s": 0.02, "tau_syn_s": 0.005, "threshold": 1.0, "reset": 0.0}
+          ],
+          "projections": [
+            {"from": "sensors", "to": "hidden",
+             "weights": [[9.0, 4.0, 2.5], [3.0, 8.5, 1.0], [6.0, 6.0, 6.0], [2.0, 3.0, 11.0]],
+             "delays_s": [[0.001, 0.0, 0.002], [0.0, 0.0015, 0.0], [0.0005, 0.0, 0.0], [0.0, 0.0, 0.003]]},
+            {"from": "hidden", "to": "hidden",
+             "weights": [[0.0, 1.5, -1.0, 0.0], [0.5, 0.0, 0.0, 1.0], [0.0, -0.5, 0.3, 0.0], [1.2, 0.0, 0.0, 0.0]],
+             "delays_s": [[0.001, 0.002, 0.001, 0.001], [0.003, 0.001, 0.001, 0.002], [0.001, 0.001, 0.0025, 0.001], [0.002, 0.001, 0.001, 0.001]]},
+            {"from": "hidden", "to": "decision",
+             "weights": [[7.0, 5.0, 3.0, 6.0], [4.0, 6.5, 6.0, 2.5]]}
+          ]
+        }
+        """
+    static let handWrittenInput = #"{"format": "neuromesh-input/1", "spikes": [[0.001, 0.012], [0.004], [0.0, 0.02, 0.021]], "label": 1}"#
+
+    func write(_ text: String, _ name: String, in directory: String) -> String {
+        let path = directory + "/" + name
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func json(_ text: String) throws -> JSONObject {
+        guard case .object(let object) = try JSONParser.parse(text) else { throw CLIError.failure("not an object") }
+        return object
+    }
+
+    func number(_ value: JSONValue?) -> Double? {
+        if case .number(let x) = value { return x }
+        return nil
+    }
+
+    /// `neuromesh grad` on files written by someone else: each printed gradient agrees with the
+    /// central difference of the loss that `neuromesh grad` itself prints for perturbed files.
+    @Test(arguments: ["ttfs", "spike-time-sum"])
+    func gradientsAgreeWithFiniteDifferencesOfTheCommandsOwnLoss(loss: String) throws {
+        let directory = temporaryDirectory()
+        let inputPath = write(Self.handWrittenInput, "input.json", in: directory)
+        let capture = CLICapture()
+
+        func run(_ network: String) throws -> JSONObject {
+            let path = write(network, "network.json", in: directory)
+            let code = capture.run(["grad", "--network", path, "--input", inputPath, "--loss", loss, "--json"])
+            #expect(code == 0, "\(capture.err)")
+            return try json(capture.out)
+        }
+        let base = try run(Self.handWrittenNetwork)
+        guard case .array(let gradients) = base["gradients"] else {
+            Issue.record("no gradients")
+            return
+        }
+        #expect(gradients.count == 3)
+        #expect(number(base["tangent_guard_count"]) == 0)
+
+        // Perturb weights[post][pre] of each projection in the file text and re-run the command.
+        let value = try JSONParser.parse(Self.handWrittenNetwork)
+        var checked = 0
+        let shapes = [(0, 4, 3), (1, 4, 4), (2, 2, 4)]
+        let synapses = shapes.flatMap { (p, posts, pres) in (0..<posts).flatMap { post in (0..<pres).map { (p, post, $0) } } }
+        for (p, post, pre) in synapses {
+            guard case .object(let g) = gradients[p], case .array(let rows) = g["weights"], case .array(let row) = rows[post],
+                let eventProp = number(row[pre])
+            else {
+                Issue.record("gradient missing")
+                continue
+            }
+            let h = 1e-5
+            var losses: [Double] = []
+            for x in [2 * h, h, -h, -2 * h] {
+                let perturbed = Self.perturb(value, projection: p, post: post, pre: pre, by: x)
+                losses.append(number(try run(JSONWriter.string(perturbed))["loss"])!)
+            }
+            let fd = (-losses[0] + 8 * losses[1] - 8 * losses[2] + losses[3]) / (12 * h)
+            let error = abs(fd - eventProp) / max(abs(fd), abs(eventProp), 1e-3)
+            #expect(error < 1e-6, "projection \(p) [\(post)][\(pre)]: EventProp \(eventProp), FD \(fd)")
+            if eventProp != 0 { checked += 1 }
+        }
+        #expect(checked >= synapses.count / 2, "most weights should matter")
+    }
+
+    static func perturb(_ network: JSONValue, projection p: Int, post: Int, pre: Int, by x: Double) -> JSONValue {
+        guard case .object(var root) = network, case .array(var projections) = root["projections"],
+            case .object(var projection) = projections[p], case .array(var rows) = projection["weights"],
+            case .array(var row) = rows[post], case .number(let w) = row[pre]
+        else { fatalError("malformed test network") }
+        row[pre] = .number(w + x)
+        rows[post] = .array(row)
+        projection["weights"] = .array(rows)
+        projections[p] = .object(projection)
+        root["projections"] = .array(projections)
+        return .object(root)
+    }
+
+    @Test func gradCheckOptionReportsAgreement() {
+        let directory = temporaryDirectory()
+        let network = write(Self.handWrittenNetwork, "network.json", in: directory)
+        let input = write(Self.handWrittenInput, "input.json", in: directory)
+        let capture = CLICapture()
+        #expect(capture.run(["grad", "--network", network, "--input", input, "--loss", "ttfs", "--check"]) == 0)
+        #expect(capture.out.contains("finite differences:"))
+        #expect(capture.out.contains("loss (ttfs):"))
+    }
+
+    @Test func simulateJSONListsSpikesPerPopulation() throws {
+        let directory = temporaryDirectory()
+        let network = write(Self.handWrittenNetwork, "network.json", in: directory)
+        let input = write(Self.handWrittenInput, "input.json", in: directory)
+        let capture = CLICapture()
+        #expect(capture.run(["simulate", "--network", network, "--input", input, "--json"]) == 0)
+        let object = try json(capture.out)
+        guard case .array(let spikes) = object["spikes"], case .object(let hidden) = spikes[0],
+            case .array(let trains) = hidden["times_s"]
+        else {
+            Issue.record("unexpected shape: \(capture.out)")
+            return
+        }
+        #expect(hidden["population"] == "hidden")
+        #expect(trains.count == 4)
+        #expect(spikes.count == 2)
+    }
+
+    @Test func malformedFilesFailWithTheFileAndJSONPath() {
+        let directory = temporaryDirectory()
+        let capture = CLICapture()
+        let input = write(Self.handWrittenInput, "input.json", in: directory)
+        let cases: [(String, String)] = [
+            (String(Self.handWrittenNetwork.prefix(200)), "line "),  // truncated JSON
+            (Self.handWrittenNetwork.replacingOccurrences(of: "\"size\": 4", with: "\"size\": \"four\""), "/populations/1/size"),
+            (Self.handWrittenNetwork.replacingOccurrences(of: "\"tau_syn_s\": 0.005, \"threshold\": 1.0, \"reset\": -0.2", with: "\"tau_syn_s\": -0.005, \"threshold\": 1.0, \"reset\": -0.2"), "/populations/1/tau_syn_s"),
+            (Self.handWrittenNetwork.replacingOccurrences(of: "[[7.0, 5.0, 3.0, 6.0], [4.0, 6.5, 6.0, 2.5]]", with: "[[7.0, 5.0, 3.0], [4.0, 6.5, 6.0, 2.5]]"), "/projections/2/weights/0"),
+            (Self.handWrittenNetwork.replacingOccurrences(of: "\"duration_s\"", with: "\"duration\""), "/duration"),
+            ("", "line 1, column 1"),
+            ("[]", ": /: expected an object"),
+        ]
+        for (text, fragment) in cases {
+            let network = write(text, "bad.json", in: directory)
+            let code = capture.run(["grad", "--network", network, "--input", input, "--loss", "ttfs"])
+            #expect(code == 1)
+            #expect(capture.err.contains(network), "\(capture.err)")
+            #expect(capture.err.contains(fragment), "expected \(fragment) in: \(capture.err)")
+        }
+        #expect(capture.run(["grad", "--network", directory + "/missing.json", "--input", input, "--loss", "ttfs"]) == 1)
+        #expect(capture.err.contains("no such file"))
+    }
+
+    @Test func wrongArgumentsExitWithUsageErrors() {
+        let capture = CLICapture()
+        #expect(capture.run(["grad", "--network", "a.json", "--input", "b.json"]) == 2)
+        #expect(capture.err.contains("--loss"))
+        #expect(capture.run(["grad", "--loss", "l2"]) == 2)
+        #expect(capture.run(["simulate", "--network", "a", "--input", "b", "--colour"]) == 2)
+        #expect(capture.err.contains("unknown option --colour"))
+        #expect(capture.run(["init-network", "--sizes", "5"]) == 2)
+        #expect(capture.run(["frobnicate"]) == 2)
+        #expect(capture.run([]) == 2)
+        #expect(capture.run(["--help"]) == 0)
+        #expect(capture.out.contains("Commands:"))
+        for command in ["simulate", "grad", "init-network"] {
+            #expect(capture.run([command, "--help"]) == 0)
+            #expect(capture.out.contains("Usage: neuromesh \(command)"))
+        }
+    }
+
+    @Test func initNetworkIsDeterministicAndLoadable() throws {
+        let directory = temporaryDirectory()
+        let capture = CLICapture()
+        #expect(capture.run(["init-network", "--sizes", "5,20,3", "--seed", "3", "--out", directory + "/a.json"]) == 0)
+        #expect(capture.run(["init-network", "--sizes", "5,20,3", "--seed", "3", "--out", directory + "/b.json"]) == 0)
+        #expect(capture.run(["init-network", "--sizes", "5,20,3", "--seed", "4", "--out", directory + "/c.json"]) == 0)
+        let a = try String(contentsOfFile: directory + "/a.json", encoding: .utf8)
+        let b = try String(contentsOfFile: directory + "/b.json", encoding: .utf8)
+        let c = try String(contentsOfFile: directory + "/c.json", encoding: .utf8)
+        #expect(a == b)
+        #expect(a != c)
+        let input = write(#"{"format": "neuromesh-input/1", "spikes": [[0.001], [0.01], [0.02], [0.03], [0]], "label": 0}"#, "in.json", in: directory)
+        #expect(capture.run(["grad", "--network", directory + "/a.json", "--input", input, "--loss", "ttfs"]) == 0)
+        // A voltage loss on spiking outputs is refused with a reason.
+        #expect(capture.run(["grad", "--network", directory + "/a.json", "--input", input, "--loss", "max-voltage"]) == 1)
+        #expect(capture.err.contains("\"li\""))
+    }
+}
