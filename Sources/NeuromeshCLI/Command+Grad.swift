@@ -7,7 +7,7 @@ let gradCommand = Command(
     name: "grad",
     summary: "exact EventProp gradients of a loss for one input",
     help: """
-        Usage: neuromesh grad --network NETWORK.json --input INPUT.json --loss LOSS [options]
+        Usage: neuromesh grad --network NETWORK.json (--input INPUT.json | --yinyang INDEX) --loss LOSS [options]
 
         Runs the functional forward pass and the EventProp adjoint (backward) pass and prints the
         loss and the gradient of every weight (and every delay, for projections with delays).
@@ -22,8 +22,10 @@ let gradCommand = Command(
 
         Options:
           --network FILE   the network (neuromesh-network/1, required)
-          --input FILE     the input (neuromesh-input/1, required; needs "label" for the
-                           cross-entropy losses)
+          --input FILE     the input (neuromesh-input/1; needs "label" for the cross-entropy
+                           losses), or
+          --yinyang INDEX  Yin-Yang sample INDEX (paper encoding, its class as the label), with
+                           --split train|validation|test (default train)
           --loss LOSS      one of the losses above (required)
           --tau0 S, --tau1 S, --alpha A
                            ttfs constants in seconds (defaults 0.0005, 0.0064, 0.003)

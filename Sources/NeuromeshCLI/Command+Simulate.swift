@@ -7,7 +7,7 @@ let simulateCommand = Command(
     name: "simulate",
     summary: "run a network on one input with the exact functional reference",
     help: """
-        Usage: neuromesh simulate --network NETWORK.json --input INPUT.json [--json]
+        Usage: neuromesh simulate --network NETWORK.json (--input INPUT.json | --yinyang INDEX) [--json]
 
         Simulates one trial of NETWORK (format neuromesh-network/1) driven by INPUT (format
         neuromesh-input/1) with exact event-driven dynamics: closed-form state between events,
@@ -16,7 +16,10 @@ let simulateCommand = Command(
 
         Options:
           --network FILE   the network (required)
-          --input FILE     the input spike trains (required)
+          --input FILE     the input spike trains (neuromesh-input/1), or
+          --yinyang INDEX  Yin-Yang sample INDEX, latency-encoded as in the EventProp paper
+                           (x, y, 1−x, 1−y in 0–30 ms, bias at 0); with --split train|validation|test
+                           (default train)
           --json           machine-readable output: {"format": "neuromesh-simulation/1",
                            "spikes": [{"population", "times_s": [[…] per neuron]}], …}
 

@@ -2,6 +2,7 @@
 
 import SpikingModel
 import StrictJSON
+import Training
 
 enum SpikeOutput {
     /// `[{"population": name, "times_s": [[t, …] per neuron]}, …]` for every non-input population.
@@ -45,13 +46,26 @@ func formatMilliseconds(_ seconds: Double) -> String {
     return "\(rounded)"
 }
 
-/// Reads `--network` and `--input`, checks that no other argument is left, then loads both files
-/// (every problem of a file is reported).
+/// Reads `--network` and either `--input FILE` or `--yinyang INDEX [--split S]`, checks that no
+/// other argument is left, then loads (every problem of a file is reported).
 func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, InputSpikes, networkPath: String) {
     let networkPath = try arguments.required("network")
-    let inputPath = try arguments.required("input")
+    let inputPath = try arguments.option("input")
+    let sample = try arguments.option("yinyang")
+    let split = try arguments.choice("split", YinYang.Split.allCases.map(\.rawValue), default: "train")!
     try arguments.finish()
+    guard (inputPath == nil) != (sample == nil) else {
+        throw CLIError.usage("give the input as either --input FILE or --yinyang INDEX")
+    }
     let network = try NetworkFile.load(networkPath)
-    let input = try InputFile.load(inputPath, for: network)
-    return (network, input, networkPath)
+    if let inputPath { return (network, try InputFile.load(inputPath, for: network), networkPath) }
+    let samples = YinYang.generate(split: YinYang.Split(rawValue: split)!)
+    guard let index = Int(sample!), samples.indices.contains(index) else {
+        throw CLIError.usage("--yinyang must be a sample index in 0...\(samples.count - 1) of the \(split) split, got '\(sample!)'")
+    }
+    guard network.inputCount == YinYangEncoding.inputCount else {
+        throw CLIError.failure("\(networkPath) has \(network.inputCount) input neurons; Yin-Yang samples need \(YinYangEncoding.inputCount) (x, y, 1−x, 1−y, bias)")
+    }
+    let times = YinYangEncoding().spikeTimes(for: samples[index])
+    return (network, InputSpikes(times: times, label: samples[index].label), networkPath)
 }
