@@ -78,9 +78,10 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()) (expected a member name in double quotes)")
             }
-            let keyLine = lineColumn(of: index)
+            let keyStart = index  // line and column are computed only on error: O(n) each
             let key = try parseString()
             if object[key] != nil {
+                let keyLine = lineColumn(of: keyStart)
                 throw JSONSyntaxError(
                     line: keyLine.line, column: keyLine.column, message: "duplicate member name \"\(key)\"")
             }

@@ -1,1 +1,0 @@
-// ChipDescription module.

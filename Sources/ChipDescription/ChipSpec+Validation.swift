@@ -1,0 +1,42 @@
+// ChipSpec+Validation: checks that span sections (decoding has already checked each value).
+
+import StrictJSON
+
+extension ChipSpec {
+    /// Reports every inconsistency between sections of a decoded chip file: an I/O port off
+    /// the mesh, provenance that points to no field or cites an unknown source, figures whose
+    /// provenance needs a source but has none.
+    ///
+    /// - Parameter document: the JSON the spec was decoded from (provenance pointers are
+    ///   resolved against it).
+    func validate(document: JSONValue, diagnostics: JSONDiagnostics) {
+        if !mesh.contains(ioPort) {
+            diagnostics.report(
+                "the I/O port router \(ioPort) is off the \(mesh.width) x \(mesh.height) mesh (x must be 0...\(mesh.width - 1), y 0...\(mesh.height - 1))",
+                at: JSONPath([.key("io_port")]))
+        }
+        let sourceKeys = Set(sources.map(\.key))
+        for entry in provenance {
+            let at = JSONPath([.key("provenance"), .key(entry.pointer)])
+            guard let path = JSONPath(pointer: entry.pointer) else {
+                diagnostics.report("\"\(entry.pointer)\" is not a JSON pointer (it must start with \"/\")", at: at)
+                continue
+            }
+            if case .key(let first) = path.components.first, first == "provenance" || first == "sources" {
+                diagnostics.report("provenance must describe a figure, not \"/\(first)\"", at: at)
+            } else if path.components.isEmpty || document.resolve(path) == nil {
+                diagnostics.report("\"\(entry.pointer)\" points to no field of this file", at: at)
+            }
+            if let source = entry.source, !sourceKeys.contains(source) {
+                let known = sourceKeys.sorted().joined(separator: ", ")
+                diagnostics.report(
+                    "unknown source \"\(source)\" (keys in /sources: \(known.isEmpty ? "none" : known))",
+                    at: at.appending("source"))
+            }
+            if entry.basis.needsSource && entry.source == nil {
+                diagnostics.report(
+                    "basis \"\(entry.basis.rawValue)\" needs a \"source\" (only \"GUESS\" may omit it)", at: at)
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// Small typed readers shared by the chip decoder (nullable integers and enumerations).
+
+import StrictJSON
+
+extension JSONNode {
+    /// `null` (unknown) or an integer in `range`: `.some(nil)` for null, `nil` on error.
+    func nullableInt(in range: ClosedRange<Int>) -> Int?? {
+        if isNull { return .some(nil) }
+        guard let n = int(in: range) else { return nil }
+        return .some(n)
+    }
+
+    /// A string naming a case of `E`.
+    func enumeration<E: RawRepresentable & CaseIterable>(_: E.Type) -> E? where E.RawValue == String {
+        string(oneOf: E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
+    }
+
+    /// A string that is not empty.
+    func nonEmptyString() -> String? {
+        guard let s = string() else { return nil }
+        guard !s.isEmpty else {
+            report("must not be empty")
+            return nil
+        }
+        return s
+    }
+}
+
+/// Integer ranges accepted by the chip schema (generous, but small enough that products of
+/// them cannot overflow `Int`).
+enum ChipLimits {
+    static let meshSide = 1...4096
+    static let coresPerRouter = 1...1024
+    static let maxCores = 1 << 24
+    static let neurons = 1...(1 << 24)
+    static let bytes = 1...(1 << 40)
+    static let wordBits = 1...64
+    static let delayBits = 0...64
+    static let fan = 1...(1 << 30)
+    static let logEntries = 1...(1 << 40)
+    static let bufferPackets = 1...(1 << 20)
+    static let bits = 1...4096
+    static let routers = 1...(1 << 24)
+}

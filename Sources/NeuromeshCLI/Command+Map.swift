@@ -1,0 +1,132 @@
+// `neuromesh map`: place a network's neurons on a chip's cores and show the load of each core.
+
+import ChipDescription
+import ChipEmulator
+import SpikingModel
+import StrictJSON
+
+let mapCommand = Command(
+    name: "map",
+    summary: "place a network's neurons on a chip's cores",
+    help: """
+        Usage: neuromesh map --chip CHIP --network NETWORK [--strategy fill|spread]
+                             [--placement FILE] [--learning MODE] [--spikes-per-neuron X] [--json]
+
+        Assigns every neuron of NETWORK (neuromesh-network/1) to a core of CHIP
+        (neuromesh-chip/1) and checks every core capacity in the chip file:
+          neurons          neurons per core
+          synapse memory   synapses live on the core of their postsynaptic neuron; each stores
+                           a weight, a delay (if the projection has delays) and, when learning,
+                           a gradient accumulator plus optimiser state (momentum: 1 word,
+                           Adam: 2 words)
+          fan-in           synapses per neuron, or distinct input axons per core (per chip file)
+          fan-out          destination cores per neuron, or core-to-core edges per core
+          spike log        when learning: spikes-per-neuron x (neurons + input axons) entries
+        Input populations occupy no core: their spikes enter through the chip's I/O port.
+        Limits the chip file gives as null are listed as not checked.
+
+        Options:
+          --chip CHIP              the chip description (required)
+          --network NETWORK        the network (required)
+          --strategy fill|spread   fill (default): cores in order, each filled before the next;
+                                   spread: each population divided evenly over as many cores
+                                   as it has neurons (more parallelism, more fan-out)
+          --placement FILE         an explicit placement (neuromesh-placement/1; see
+                                   chips/README.md) instead of a strategy
+          --learning MODE          inference (default), sgd, sgd-momentum or adam
+          --spikes-per-neuron X    expected spikes per neuron per sample for the spike-log check
+                                   (default 1)
+          --json                   print a neuromesh-mapping/1 JSON object instead of tables;
+                                   its "placement" array can be saved as a placement file
+
+        Exit status: 0 mapped, 1 an input file is invalid or the network does not fit (every
+        exceeded capacity is printed as "core N: LIMIT: needs X, capacity Y"), 2 wrong arguments.
+
+        Examples:
+          neuromesh map --chip chips/loihi.json --network net.json
+          neuromesh map --chip chips/tiny.json --network net.json --strategy spread --learning adam
+          neuromesh map --chip chips/loihi.json --network net.json --placement my-placement.json --json
+
+        """,
+    run: { args, console in
+        let chipPath = try args.required("chip")
+        let networkPath = try args.required("network")
+        let strategyText = try args.choice("strategy", ["fill", "spread"])
+        let placementPath = try args.option("placement")
+        let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: "inference")!
+        let spikes = try args.double("spikes-per-neuron", default: 1, "a number greater than 0") { $0 > 0 && $0.isFinite }
+        let json = args.flag("json")
+        try args.finish()
+        if strategyText != nil && placementPath != nil {
+            throw CLIError.usage("--strategy and --placement cannot be combined (a placement file replaces the strategy)")
+        }
+        let chip = try ChipSpec.load(path: chipPath)
+        let network = try loadNetworkForCLI(path: networkPath)
+        let shape = NetworkShape(network)
+        let options = MappingOptions(learning: LearningMode(rawValue: learningText)!, spikesPerNeuron: spikes)
+        let strategy: PlacementStrategy
+        if let placementPath {
+            strategy = .explicit(try PlacementFile.load(path: placementPath, shape: shape, chip: chip))
+        } else {
+            strategy = strategyText == "spread" ? .spread : .fill
+        }
+        let mapping: Mapping
+        do throws(MappingError) {
+            mapping = try Mapping.map(shape, onto: chip, strategy: strategy, options: options)
+        } catch {
+            throw CLIError.failure(
+                "network \(networkPath) does not fit chip \"\(chip.name)\" (\(strategy.name), learning \(learningText)):\n"
+                    + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        console.out(json ? JSONWriter.string(mapping.encode()) : mappingReport(mapping, networkPath: networkPath))
+        return 0
+    })
+
+/// The placement and the per-core utilisation as text tables.
+func mappingReport(_ mapping: Mapping, networkPath: String) -> String {
+    let chip = mapping.chip
+    let shape = mapping.shape
+    var out = "\(networkPath) on chip \"\(chip.name)\" (\(mapping.strategy), learning \(mapping.options.learning.rawValue)): "
+    out += "\(groupedDigits(shape.placedNeuronCount)) neurons on \(mapping.usedCores.count) of \(groupedDigits(chip.mesh.coreCount)) cores\n"
+    let inputs = shape.populationIDs.filter { !shape.isPlaced($0) }
+    if !inputs.isEmpty {
+        out += "Inputs \(inputs.map { "\"\(shape[$0].name)\" (\(groupedDigits(shape[$0].size)))" }.joined(separator: ", ")) enter through the I/O port at router \(chip.ioPort).\n"
+    }
+    out += "\nPlacement\n"
+    out += renderTable(
+        header: ["population", "neurons", "count", "core", "router", "local"],
+        rows: mapping.placement.segments.map { segment in
+            let coordinate = chip.mesh.coordinate(of: segment.core)
+            return [
+                shape[segment.population].name, "\(segment.neurons.lowerBound)...\(segment.neurons.upperBound - 1)",
+                groupedDigits(segment.neurons.count), "\(segment.core.rawValue)", "\(coordinate.router)", "\(coordinate.local)",
+            ]
+        }, rightAligned: [2, 3, 5])
+    let core = chip.core
+    func cell(_ need: Int, _ capacity: Int?) -> String {
+        guard let capacity else { return "\(groupedDigits(need)) / ?" }
+        return "\(groupedDigits(need)) / \(groupedDigits(capacity)) \(percentText(need, of: capacity))"
+    }
+    let fanInTitle = core.fanIn.kind == .synapsesPerNeuron ? "fan-in (max synapses/neuron)" : "fan-in (input axons)"
+    let fanOutTitle = core.fanOut.kind == .coresPerNeuron ? "fan-out (max cores/neuron)" : "fan-out (edges)"
+    let learning = mapping.options.learning.isLearning
+    out += "\nPer-core utilisation (used cores; need / capacity)\n"
+    out += renderTable(
+        header: ["core", "router", "neurons", "synapses", "synapse memory (bytes)", fanInTitle, fanOutTitle, learning ? "spike log (expected)" : "spike log"],
+        rows: mapping.usedCores.map { usage in
+            [
+                "\(usage.core.rawValue)", "\(chip.mesh.coordinate(of: usage.core).router)",
+                cell(usage.neurons, core.neuronsMax), groupedDigits(usage.synapses),
+                cell(usage.synapseMemoryBytes, core.synapseMemoryBytes),
+                cell(usage.fanIn(core.fanIn.kind), core.fanIn.max), cell(usage.fanOut(core.fanOut.kind), core.fanOut.max),
+                learning ? cell(usage.spikeLogEntries, core.spikeLogEntries) : "not needed",
+            ]
+        }, rightAligned: [0, 3])
+    if !mapping.uncheckedLimits.isEmpty {
+        out += "\nNot checked (unknown in the chip file):\n" + mapping.uncheckedLimits.map { "  \($0)\n" }.joined()
+    }
+    if learning {
+        out += "\nSpike-log check assumes \(mapping.options.spikesPerNeuron) spike(s) per neuron per sample (--spikes-per-neuron).\n"
+    }
+    return out
+}

@@ -1,0 +1,68 @@
+// TextTable: aligned plain-text tables and number formatting for command output.
+
+/// Renders rows under a header with columns padded to the widest cell; columns in
+/// `rightAligned` are padded on the left (numbers).
+func renderTable(header: [String], rows: [[String]], rightAligned: Set<Int> = [], indent: String = "  ") -> String {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+    var out = ""
+    for row in all {
+        let cells = header.indices.map { column -> String in
+            let cell = row.indices.contains(column) ? row[column] : ""
+            let pad = String(repeating: " ", count: widths[column] - cell.count)
+            return rightAligned.contains(column) ? pad + cell : cell + pad
+        }
+        var line = indent + cells.joined(separator: "  ")
+        while line.hasSuffix(" ") { line.removeLast() }
+        out += line + "\n"
+    }
+    return out
+}
+
+/// `1203200` → `"1,203,200"`.
+func groupedDigits(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, character) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(character)
+    }
+    return n < 0 ? "-" + out : out
+}
+
+/// A quantity with an SI prefix: `23.6e-12, "J"` → `"23.6 pJ"`; `nil` → `"unknown"`.
+func siText(_ value: Double?, _ unit: String) -> String {
+    guard let value else { return "unknown" }
+    if value == 0 { return "0 \(unit)" }
+    let prefixes: [(Double, String)] = [(1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")]
+    let (scale, prefix) = prefixes.first { abs(value) >= $0.0 } ?? prefixes.last!
+    var text = String(format3: value / scale)
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    return "\(text) \(prefix)\(unit)"
+}
+
+/// A percentage of `capacity` with one decimal below 10 %.
+func percentText(_ need: Int, of capacity: Int?) -> String {
+    guard let capacity, capacity > 0 else { return "" }
+    let percent = 100 * Double(need) / Double(capacity)
+    return percent < 10 ? "\((percent * 10).rounded() / 10)%" : "\(Int(percent.rounded()))%"
+}
+
+extension String {
+    /// Up to 4 significant digits without trailing zeros (no Foundation formatting needed).
+    fileprivate init(format3 x: Double) {
+        var digits = 3
+        var magnitude = abs(x)
+        while magnitude >= 10 && digits > 0 {
+            magnitude /= 10
+            digits -= 1
+        }
+        let factor = [1.0, 10, 100, 1000][digits]
+        var text = "\((x * factor).rounded() / factor)"
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        self = text
+    }
+}
