@@ -61,7 +61,7 @@ let mapCommand = Command(
             throw CLIError.usage("--strategy and --placement cannot be combined (a placement file replaces the strategy)")
         }
         let chip = try ChipSpec.load(path: chipPath)
-        let network = try loadNetworkForCLI(path: networkPath)
+        let network = try NetworkFile.load(networkPath)
         let shape = NetworkShape(network)
         let options = MappingOptions(learning: LearningMode(rawValue: learningText)!, spikesPerNeuron: spikes)
         let strategy: PlacementStrategy

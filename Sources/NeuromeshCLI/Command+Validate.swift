@@ -41,7 +41,7 @@ let validateCommand = Command(
         let chip = try ChipSpec.load(path: chipPath)
         console.out(chipSummary(chip, file: chipPath))
         guard let networkPath else { return 0 }
-        let network = try loadNetworkForCLI(path: networkPath)
+        let network = try NetworkFile.load(networkPath)
         let shape = NetworkShape(network)
         let options = MappingOptions(learning: LearningMode(rawValue: learningText)!)
         do throws(MappingError) {

@@ -45,7 +45,7 @@ func temporaryDirectory() -> String {
 }
 
 func write(_ text: String, to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
 }
 
 /// A layered network file: inputs, LIF hidden layers, an LI readout; small constant weights.

@@ -4,33 +4,17 @@ import Testing
 @testable import NeuromeshCLI
 @testable import StrictJSON
 
-/// Runs commands and collects what they write.
-final class CLICapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outText = ""
-    private var errText = ""
-
-    var out: String { lock.withLock { outText } }
-    var err: String { lock.withLock { errText } }
+/// Runs commands and keeps the output of the last one.
+final class CLICapture {
+    private(set) var out = ""
+    private(set) var err = ""
 
     func run(_ arguments: [String]) -> Int32 {
-        lock.withLock {
-            outText = ""
-            errText = ""
-        }
-        return CLI.run(
-            arguments: arguments,
-            console: Console(
-                out: { text in self.lock.withLock { self.outText += text } },
-                err: { text in self.lock.withLock { self.errText += text } }))
+        let result = runCLI(arguments)
+        out = result.out
+        err = result.err
+        return result.code
     }
-}
-
-/// A fresh temporary directory.
-func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "neuromesh-test-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }
 
 @Suite("neuromesh simulate / grad / init-network")
