@@ -138,10 +138,12 @@ public struct Gradients: Sendable, Equatable {
     }
 
     mutating func zero() {
+        // One bulk fill per array: element-wise `weights[p][s] = 0` paid a uniqueness check per
+        // element (13 % of the MNIST benchmark's time).
         for p in weights.indices {
-            for s in weights[p].indices { weights[p][s] = 0 }
+            weights[p].withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             if delays[p] != nil {
-                for s in delays[p]!.indices { delays[p]![s] = 0 }
+                delays[p]!.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             }
         }
     }

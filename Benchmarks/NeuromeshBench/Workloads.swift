@@ -1,0 +1,144 @@
+// Workloads: the benchmark catalogue. Later issues append descriptors to `allWorkloads`.
+
+import Foundation
+import SpikingModel
+import StrictJSON
+import Training
+
+/// Every workload, in the order they run.
+let allWorkloads: [Workload] = [
+    Workload(
+        name: "functional-5-200-3",
+        summary: "ReferenceSimulator forward+backward, Yin-Yang 5-200-3 LIF, ttfs loss, T = 50 ms, train split",
+        maxThreads: 1,
+        prepare: { try FunctionalWorkload.yinYang($0) }),
+    Workload(
+        name: "functional-784-350-10",
+        summary: "ReferenceSimulator forward+backward, MNIST 784-350 LIF-10 LI, max-voltage loss, T = 30 ms",
+        maxThreads: 1,
+        prepare: { try FunctionalWorkload.mnist($0) }),
+]
+
+/// Where the MNIST workload looks for the IDX files when `--data-dir` is not given
+/// (the project's shared copy, relative to the package root).
+let defaultMNISTDirectory = "../shared/data/mnist"
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The functional reference (``ReferenceSimulator``): one `gradient(input:loss:)` (forward pass,
+/// loss, EventProp backward pass) per sample, on one thread.
+struct FunctionalWorkload: PreparedWorkload {
+    var simulator: ReferenceSimulator
+    var inputs: [InputSpikes]
+    var loss: Loss
+    var details: [(String, JSONValue)]
+    var populationNames: [String]
+    var notes: [String]
+    var threads: Int { 1 }
+
+    init(network: Network, inputs: [InputSpikes], loss: Loss, details: [(String, JSONValue)], notes: [String] = []) {
+        simulator = ReferenceSimulator(network: network)
+        self.inputs = inputs
+        self.loss = loss
+        populationNames = network.populations.map(\.name)
+        let sizes = network.populations.map { String($0.size) }.joined(separator: "-")
+        self.details = [("network", .string(sizes)), ("loss", .string(loss.name)), ("duration_s", .finite(network.duration))]
+            + details
+        self.notes = notes
+    }
+
+    mutating func runRepetition() -> RepetitionResult {
+        var forwardEvents = 0
+        var spikes = Array(repeating: 0, count: populationNames.count)
+        var checksum = 0.0
+        for (index, input) in inputs.enumerated() {
+            let evaluation = simulator.gradient(input: input, loss: loss)
+            forwardEvents &+= simulator.forwardSynapticEvents
+            for (p, count) in simulator.spikesPerPopulation().enumerated() { spikes[p] &+= count }
+            // Black hole: the loss and one gradient entry per sample (a different one each time).
+            let weights = simulator.gradients.weights
+            let projection = weights[index % weights.count]
+            checksum += evaluation.value + projection[(index &* 7919) % projection.count]
+        }
+        return RepetitionResult(
+            synapticEvents: 2 * forwardEvents, forwardSynapticEvents: forwardEvents, samples: inputs.count,
+            spikesPerPopulation: spikes, checksum: checksum)
+    }
+
+    // MARK: The workloads
+
+    /// The paper's Yin-Yang network (eventprop.md §8) on the training split (5000 samples = one epoch).
+    static func yinYang(_ configuration: BenchmarkConfiguration) throws -> FunctionalWorkload {
+        let network = NetworkBuilder.layered(
+            sizes: [YinYangEncoding.inputCount, 200, YinYang.classCount], output: .lif,
+            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
+            inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)],
+            duration: 50e-3, seed: 1)
+        let samples = YinYang.generate(split: .train)
+        let count = configuration.quick ? 500 : samples.count
+        let encoding = YinYangEncoding()
+        let inputs = samples.prefix(count).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
+        return FunctionalWorkload(
+            network: network, inputs: inputs, loss: .timeToFirstSpike(),
+            details: [("inputs", "yinyang"), ("weights_seed", 1)])
+    }
+
+    /// The paper's MNIST network (eventprop.md §8) on real images from the paper's training part
+    /// of the training file (images 5000…), or synthetic latency-coded images if the files are absent.
+    static func mnist(_ configuration: BenchmarkConfiguration) throws -> FunctionalWorkload {
+        let network = NetworkBuilder.layered(
+            sizes: [MNIST.pixelsPerImage, 350, MNIST.classCount], output: .li,
+            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
+            inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
+            duration: 30e-3, seed: 1)
+        let count = configuration.quick ? 100 : 1000
+        let encoding = MNISTEncoding()
+        let directory = configuration.dataDirectory ?? defaultMNISTDirectory
+        let imagesPath = directory + "/" + MNIST.Split.train.imagesFile
+        let found = FileManager.default.fileExists(atPath: imagesPath)
+        if !found, configuration.dataDirectory != nil {
+            throw BenchmarkError(description: "--data-dir \(directory): no \(MNIST.Split.train.imagesFile)")
+        }
+        var inputs: [InputSpikes] = []
+        var notes: [String] = []
+        let source: String
+        if found {
+            let images: MNIST
+            do {
+                images = try MNIST.load(directory: directory, split: .train)
+            } catch {
+                throw BenchmarkError(description: "MNIST in \(directory): \(error)")
+            }
+            let first = min(MNIST.paperValidationCount, max(0, images.count - count))
+            guard images.count >= first + count else {
+                throw BenchmarkError(description: "MNIST in \(directory): \(images.count) images, need \(count)")
+            }
+            for index in first..<(first + count) {
+                inputs.append(InputSpikes(times: encoding.spikeTimes(image: index, of: images), label: Int(images.labels[index])))
+            }
+            source = "mnist"
+        } else {
+            notes.append("MNIST not found in \(directory): using synthetic latency-coded images (pass --data-dir)")
+            var rng = SplitMix64(seed: 784)
+            for _ in 0..<count {
+                inputs.append(InputSpikes(times: encoding.spikeTimes(pixels: syntheticImage(&rng)), label: Int(rng.next() % 10)))
+            }
+            source = "synthetic"
+        }
+        return FunctionalWorkload(
+            network: network, inputs: inputs, loss: .maxVoltage,
+            details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+    }
+
+    /// A random 28 × 28 image with MNIST's statistics of active pixels: each pixel is active
+    /// (> 1, so it spikes) with probability 0.19, and an active pixel is saturated (255) with
+    /// probability 0.39, else uniform in 2…249 (measured on the MNIST training file).
+    static func syntheticImage(_ rng: inout SplitMix64) -> [UInt8] {
+        (0..<MNIST.pixelsPerImage).map { _ in
+            guard rng.uniform() < 0.19 else { return 0 }
+            return rng.uniform() < 0.39 ? 255 : UInt8(2 + rng.next() % 248)
+        }
+    }
+}
