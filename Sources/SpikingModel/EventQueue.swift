@@ -1,68 +1,82 @@
-// EventQueue: the forward pass's binary min-heap of timed events with a total order.
+// EventQueue: the forward pass's min-heap of timed events with a total order.
 
-/// A forward-pass event: a spike (predicted threshold crossing or input spike) or an arrival.
+/// A forward-pass event: a crossing check, a spike, a delivery or a delayed arrival.
 ///
-/// Small and trivial (no references), so a heap of them needs no reference counting.
-@usableFromInline struct ForwardEvent: Sendable {
-    @usableFromInline enum Kind: UInt8, Sendable {
-        /// A spike of `neuron` (for LIF neurons `sequence` is the prediction's version).
-        case spike = 0
-        /// Spike `spike` of `neuron` reaches all targets of projection `projection` (no delays).
-        case delivery = 1
-        /// Spike `spike` of `neuron` reaches one `target` of `projection` after its delay.
-        case arrival = 2
+/// Small and trivial (no references, 24 bytes), so a heap of them needs no reference counting.
+/// The order key is packed into two words so comparisons are cheap.
+package struct ForwardEvent: Sendable {
+    package enum Kind: UInt8, Sendable {
+        /// Time to compute `neuron`'s exact next crossing (a lower bound of it: checks are lazy).
+        case check = 0
+        /// A spike of `neuron` (for LIF neurons `sequence` is the trajectory's version).
+        case spike = 1
+        /// Spike `sequence` of `neuron` reaches all targets of projection `projection` (no delays).
+        case delivery = 2
+        /// Spike `sequence` of `neuron` reaches one `target` of `projection` after its delay.
+        case arrival = 3
     }
 
     /// Model time in seconds.
-    @usableFromInline var time: Double
-    @usableFromInline var kind: Kind
-    @usableFromInline var neuron: Int32
-    /// Spike index (arrivals and deliveries) or prediction version (LIF spikes).
-    @usableFromInline var sequence: Int32
-    @usableFromInline var projection: Int32
-    @usableFromInline var target: Int32
+    package var time: Double
+    /// `kind << 62 | neuron << 32 | sequence`.
+    var order: UInt64
+    /// `projection << 32 | target`.
+    var detail: UInt64
 
-    /// The canonical order: time, then spikes before arrivals, then source neuron, spike,
-    /// projection and target. It depends only on the events, never on insertion order, so any
+    package init(time: Double, kind: Kind, neuron: Int32, sequence: Int32, projection: Int32, target: Int32) {
+        precondition(neuron >= 0 && neuron < 1 << 30, "neuron indices are limited to 2^30")
+        self.time = time
+        order = UInt64(kind.rawValue) << 62 | UInt64(UInt32(neuron)) << 32 | UInt64(UInt32(bitPattern: sequence))
+        detail = UInt64(UInt32(bitPattern: projection)) << 32 | UInt64(UInt32(bitPattern: target))
+    }
+
+    package var kind: Kind { Kind(rawValue: UInt8(order >> 62))! }
+    package var neuron: Int32 { Int32(truncatingIfNeeded: (order >> 32) & 0x3FFF_FFFF) }
+    /// Spike index or per-neuron spike ordinal (deliveries, arrivals) or trajectory version (spikes).
+    package var sequence: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: order)) }
+    package var projection: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail >> 32)) }
+    package var target: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail)) }
+
+    /// The canonical order: time, then checks, spikes, deliveries, arrivals, then source neuron,
+    /// spike, projection and target. It depends only on the events, never on insertion order, so any
     /// implementation that processes the same events (the chip emulator) can reproduce it.
-    @inline(__always) static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
+    @inline(__always) package static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
         if a.time != b.time { return a.time < b.time }
-        if a.kind != b.kind { return a.kind.rawValue < b.kind.rawValue }
-        if a.neuron != b.neuron { return a.neuron < b.neuron }
-        if a.sequence != b.sequence { return a.sequence < b.sequence }
-        if a.projection != b.projection { return a.projection < b.projection }
-        return a.target < b.target
+        if a.order != b.order { return a.order < b.order }
+        return a.detail < b.detail
     }
 }
 
 /// A binary min-heap of ``ForwardEvent`` ordered by ``ForwardEvent/precedes(_:_:)``.
 ///
 /// - Complexity: `push` and `pop` are O(log n); storage is reused across samples.
-@usableFromInline struct EventQueue: Sendable {
-    @usableFromInline var storage: [ForwardEvent] = []
+package struct EventQueue: Sendable {
+    var storage: [ForwardEvent] = []
 
-    @usableFromInline init() {}
+    package init() {}
 
-    @inline(__always) var isEmpty: Bool { storage.isEmpty }
+    @inline(__always) package var isEmpty: Bool { storage.isEmpty }
 
-    @inline(__always) mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
+    /// The earliest event, if any.
+    @inline(__always) package var first: ForwardEvent? { storage.first }
 
-    @inline(__always) mutating func push(_ event: ForwardEvent) {
+    @inline(__always) package mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
+
+    @inline(__always) package mutating func push(_ event: ForwardEvent) {
         storage.append(event)
         storage.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
-            let moving = heap[child]
             while child > 0 {
                 let parent = (child - 1) >> 1
-                guard ForwardEvent.precedes(moving, heap[parent]) else { break }
+                guard ForwardEvent.precedes(event, heap[parent]) else { break }
                 heap[child] = heap[parent]
                 child = parent
             }
-            heap[child] = moving
+            heap[child] = event
         }
     }
 
-    @inline(__always) mutating func pop() -> ForwardEvent? {
+    @inline(__always) package mutating func pop() -> ForwardEvent? {
         guard let last = storage.popLast() else { return nil }
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in

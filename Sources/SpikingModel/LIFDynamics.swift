@@ -29,6 +29,9 @@ public struct LIFConstants: Sendable, Equatable {
     public let equalTaus: Bool
     /// `τm == 2τs` exactly: the crossing time has a closed form (eventprop.md §1.3).
     public let doubleRatio: Bool
+    /// `n` when `τm = n τs` for an integer `3 ≤ n ≤ 16` (then `e^{−u/τs} = x^n` with `x = e^{−u/τm}`,
+    /// and crossings are roots of a polynomial: ``nextCrossingByPolynomial(v0:i0:horizon:)``), else 0.
+    public let integerRatio: Int
     /// `max_u K(u)` of the unit postsynaptic kernel `K(u) = V(u)` for `(V0, I0) = (0, 1)`; bounds how
     /// far a positive current can lift the voltage.
     public let kernelPeak: Double
@@ -40,6 +43,8 @@ public struct LIFConstants: Sendable, Equatable {
         reset = p.reset
         equalTaus = p.tauMem == p.tauSyn
         doubleRatio = p.tauMem == 2 * p.tauSyn
+        let ratio = p.tauMem / p.tauSyn
+        integerRatio = ratio == ratio.rounded() && ratio >= 3 && ratio <= 16 && p.tauMem == ratio * p.tauSyn ? Int(ratio) : 0
         if equalTaus {
             k = 0
             adjointK = 0
@@ -98,15 +103,35 @@ public struct LIFConstants: Sendable, Equatable {
     /// Never misses a crossing: `V` has at most one stationary point on an event-free interval, so
     /// it is monotone on `[0, min(u*, horizon)]` and the crossing, if any, is bracketed there.
     @inline(__always) public func nextCrossing(v0: Double, i0: Double, horizon: Double) -> Double? {
-        // Cheap exclusion without transcendental functions: V(u) = V0 e^{−u/τm} + I0 K(u) with
-        // 0 ≤ K ≤ kernelPeak, so V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak.
-        guard i0 > v0 else { return nil }  // V'(0) ≤ 0: V stays below max(V0, 0) < ϑ.
+        guard mayCross(v0: v0, i0: i0) else { return nil }
         if v0 >= threshold { return 0 }  // only through rounding: fire at once, rising
-        let bound = max(v0, 0) + max(i0, 0) * kernelPeak
-        guard bound >= threshold * (1 - 1e-12) else { return nil }
-        return doubleRatio
-            ? nextCrossingAnalytic(v0: v0, i0: i0, horizon: horizon)
-            : nextCrossingByRootFinding(v0: v0, i0: i0, horizon: horizon)
+        if doubleRatio { return nextCrossingAnalytic(v0: v0, i0: i0, horizon: horizon) }
+        if integerRatio != 0 { return nextCrossingByPolynomial(v0: v0, i0: i0, horizon: horizon) }
+        return nextCrossingByRootFinding(v0: v0, i0: i0, horizon: horizon)
+    }
+
+    /// A cheap necessary condition for a future crossing, without transcendental functions.
+    ///
+    /// `V'(0) ≤ 0` means `V` stays below `max(V0, 0) < ϑ`; otherwise `V(u) = V0 e^{−u/τm} + I0 K(u)`
+    /// with `0 ≤ K ≤ kernelPeak` gives `V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak`.
+    @inline(__always) public func mayCross(v0: Double, i0: Double) -> Bool {
+        guard i0 > v0 else { return false }
+        return max(v0, 0) + max(i0, 0) * kernelPeak >= threshold * (1 - 1e-12)
+    }
+
+    /// A lower bound on the offset of the next crossing, without transcendental functions, or nil
+    /// if there can be none (``mayCross(v0:i0:)`` is false).
+    ///
+    /// For `τm ≠ τs` and `I0 > 0`, `V = A(1 − y) + B(1 − y)^{τm/τs}` is concave in
+    /// `y = 1 − e^{−u/τm}` (its second derivative has the sign of `B·(r − 1) < 0`), so the tangent at
+    /// `y = 0`, whose slope is `I0 − V0`, lies above it: `y ≥ (ϑ − V0)/(I0 − V0)`, and `u ≥ τm y`.
+    /// For `τm = τs`: `τm V' ≤ I0 − min(V0, 0)` gives `u ≥ τm (ϑ − V0)/(I0 − min(V0, 0))`.
+    /// Shrunk by 1e-9 relative against rounding.
+    @inline(__always) public func crossingLowerBound(v0: Double, i0: Double) -> Double? {
+        guard mayCross(v0: v0, i0: i0) else { return nil }
+        guard v0 < threshold else { return 0 }
+        let rate = equalTaus ? i0 - min(v0, 0) : i0 - v0
+        return (threshold - v0) * tauMem / rate * (1 - 1e-9)
     }
 
     /// The crossing for `τm = 2τs`: with `x = e^{−u/τm}`, `V = (V0 + I0) x − I0 x²`; the first
@@ -130,8 +155,53 @@ public struct LIFConstants: Sendable, Equatable {
         return u <= horizon ? u : nil
     }
 
+    /// The crossing when `τm = n τs` (``integerRatio``): with `x = e^{−u/τm}`,
+    /// `V = A x + B xⁿ` (`A = V0 + k I0`, `B = −k I0`), so the crossing is the root of a polynomial,
+    /// found by safeguarded Newton with no transcendental function in the loop. The unknown is
+    /// `y = 1 − x = −expm1(−u/τm)`, which keeps full relative precision for crossings close to
+    /// the anchor; then `u = −τm log1p(−y)`. `V` rises on `y ∈ [0, y(u*)]`, the stationary point
+    /// being `x* = (−A/(n B))^{1/(n−1)}`; a crossing later than the horizon is not reported.
+    ///
+    /// - Precondition: ``integerRatio`` ≥ 3.
+    public func nextCrossingByPolynomial(v0: Double, i0: Double, horizon: Double) -> Double? {
+        precondition(integerRatio >= 3, "the polynomial crossing needs τm = n τs with an integer n ≥ 3")
+        guard i0 > v0, v0 < threshold else { return v0 >= threshold && i0 > v0 ? 0 : nil }
+        let n = integerRatio
+        let a = v0 + k * i0
+        let b = -k * i0
+        let nb = Double(n) * b
+        @inline(__always) func power(_ x: Double) -> Double {
+            var p = x
+            for _ in 1..<n { p *= x }
+            return p
+        }
+        // The upper end of the bracket in y: the stationary point (V'(0) > 0 and V → 0 < ϑ, so
+        // with I0 > 0 it exists: 0 < x* < 1). The horizon is applied to the result.
+        let ratio = -a / nb
+        guard ratio > 0, ratio < 1 else { return nil }
+        var hi = 1 - (n == 4 ? cbrt(ratio) : pow(ratio, 1 / Double(n - 1)))
+        guard a * (1 - hi) + b * power(1 - hi) >= threshold else { return nil }
+        var lo = 0.0  // V(y = 0) = V0 < ϑ
+        // Newton's first step from y = 0, where f = V0 − ϑ and f' = −(A + nB) > 0.
+        var y = (threshold - v0) / -(a + nb)
+        if !(y > lo && y < hi) { y = 0.5 * hi }
+        for _ in 0..<200 {
+            let x = 1 - y
+            let xn1 = power(x) / x
+            let f = a * x + b * xn1 * x - threshold
+            if f == 0 { break }
+            if f < 0 { lo = y } else { hi = y }
+            let next = y + f / (a + nb * xn1)  // y − f/f', f' = −(A + nB x^{n−1})
+            if next == y { break }  // the Newton step is below one ulp
+            y = next > lo && next < hi ? next : lo + 0.5 * (hi - lo)
+            if hi - lo <= 2 * hi.ulp { break }
+        }
+        let u = -tauMem * log1p(-y)
+        return u <= horizon ? u : nil
+    }
+
     /// The crossing by a safeguarded Newton iteration on the monotone bracket `[0, min(u*, H)]`,
-    /// to full double precision (the step falls below two ulps, or the bracket closes).
+    /// to full double precision (a Newton step below one ulp, or the bracket closed).
     public func nextCrossingByRootFinding(v0: Double, i0: Double, horizon: Double) -> Double? {
         guard i0 > v0, v0 < threshold else { return v0 >= threshold && i0 > v0 ? 0 : nil }
         var hi = min(stationaryPoint(v0: v0, i0: i0), horizon)
@@ -144,14 +214,12 @@ public struct LIFConstants: Sendable, Equatable {
         for _ in 0..<200 {
             let (mem, syn) = decay(x)
             let f = voltage(v0: v0, i0: i0, u: x, mem: mem, syn: syn) - threshold
-            if f == 0 { return x }
+            if f == 0 { break }
             if f < 0 { lo = x } else { hi = x }
-            let df = slope(v0: v0, i0: i0, u: x, mem: mem, syn: syn)
-            var next = x - f / df
-            if !(next > lo && next < hi) { next = lo + 0.5 * (hi - lo) }
-            let step = abs(next - x)
-            x = next
-            if step <= 2 * x.ulp || hi - lo <= 2 * hi.ulp { break }
+            let next = x - f / slope(v0: v0, i0: i0, u: x, mem: mem, syn: syn)
+            if next == x { break }  // the Newton step is below one ulp
+            x = next > lo && next < hi ? next : lo + 0.5 * (hi - lo)
+            if hi - lo <= 2 * hi.ulp { break }
         }
         return x
     }

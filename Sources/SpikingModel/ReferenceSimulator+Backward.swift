@@ -26,11 +26,8 @@ extension ReferenceSimulator {
     public mutating func backward(evaluation: LossEvaluation, loss: Loss) {
         gradients.zero()
         tangentGuardCount = 0
-        for n in lambdaV.indices {
-            lambdaV[n] = 0
-            lambdaI[n] = 0
-            adjointTime[n] = duration
-        }
+        let start = AdjointState(time: duration)
+        adjoint.withUnsafeMutableBufferPointer { $0.update(repeating: start) }
         spikeError.removeAll(keepingCapacity: true)
         spikeError.append(contentsOf: repeatElement(0, count: spikes.count))
         for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
@@ -71,8 +68,9 @@ extension ReferenceSimulator {
         func applyImpulses(at position: Int, _ sim: inout ReferenceSimulator) {
             while nextImpulse < impulses.count, impulses[nextImpulse].position == position {
                 let impulse = impulses[nextImpulse]
-                sim.propagateAdjoint(neuron: impulse.neuron, to: impulse.time, sources: drive, decay: nil)
-                sim.lambdaV[impulse.neuron] += impulse.amount
+                var cache = DecayCache()
+                sim.propagateAdjoint(neuron: impulse.neuron, to: impulse.time, sources: drive, cache: &cache)
+                sim.adjoint[impulse.neuron].lambdaV += impulse.amount
                 nextImpulse += 1
             }
         }
@@ -100,26 +98,40 @@ extension ReferenceSimulator {
         let index = Int(entry.projection)
         let t = spikes.time[k]
         let projection = network.projections[index]
-        let targetStart = populationStart[projection.target.rawValue]
-        let tauSyn = constants[projection.target.rawValue].tauSyn
+        let targetPopulation = projection.target.rawValue
+        let targetStart = populationStart[targetPopulation]
+        let c = constants[targetPopulation]
         let base = (Int(spikes.neuron[k]) - populationStart[projection.source.rawValue]) &* projection.targetSize
         var cache = DecayCache()
         var error = 0.0
-        // Take the gradient array out of `self` while writing it (keeps it uniquely referenced).
-        var gradient: [Double] = []
-        swap(&gradient, &gradients.weights[index])
-        projection.weights.withUnsafeBufferPointer { weights in
-            gradient.withUnsafeMutableBufferPointer { grad in
-                for j in 0..<projection.targetSize {
-                    let n = targetStart &+ j
-                    propagateAdjoint(neuron: n, to: t, sources: sources, decay: &cache)
-                    let li = lambdaI[n]
-                    grad[base &+ j] += -tauSyn * li
-                    error += weights[base &+ j] * (lambdaV[n] - li)
+        if sources != nil, targetPopulation == network.output.rawValue {
+            for j in 0..<projection.targetSize {
+                let n = targetStart &+ j
+                propagateAdjoint(neuron: n, to: t, sources: sources, cache: &cache)
+                let li = adjoint[n].lambdaI
+                gradients.weights[index][base &+ j] += -c.tauSyn * li
+                error += projection.weights[base &+ j] * (adjoint[n].lambdaV - li)
+            }
+        } else {
+            // The hot loop: the gradient array is taken out of `self` while written (it stays
+            // uniquely referenced), and all arrays are accessed without checks.
+            var gradient: [Double] = []
+            swap(&gradient, &gradients.weights[index])
+            projection.weights.withUnsafeBufferPointer { weights in
+                gradient.withUnsafeMutableBufferPointer { grad in
+                    adjoint.withUnsafeMutableBufferPointer { adjoint in
+                        for j in 0..<projection.targetSize {
+                            let n = targetStart &+ j
+                            adjoint[n].propagate(to: t, c, &cache)
+                            let li = adjoint[n].lambdaI
+                            grad[base &+ j] += -c.tauSyn * li
+                            error += weights[base &+ j] * (adjoint[n].lambdaV - li)
+                        }
+                    }
                 }
             }
+            swap(&gradient, &gradients.weights[index])
         }
-        swap(&gradient, &gradients.weights[index])
         if kinds[projection.source.rawValue] != .input { spikeError[k] += error }
     }
 
@@ -132,10 +144,11 @@ extension ReferenceSimulator {
         let synapse = (Int(spikes.neuron[k]) - populationStart[projection.source.rawValue]) &* projection.targetSize &+ j
         let t = spikes.time[k] + projection.delays![synapse]
         let n = populationStart[projection.target.rawValue] + j
-        propagateAdjoint(neuron: n, to: t, sources: sources, decay: nil)
-        let li = lambdaI[n]
+        var cache = DecayCache()
+        propagateAdjoint(neuron: n, to: t, sources: sources, cache: &cache)
+        let li = adjoint[n].lambdaI
         gradients.weights[index][synapse] += -constants[projection.target.rawValue].tauSyn * li
-        let m = projection.weights[synapse] * (lambdaV[n] - li)
+        let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
         gradients.delays[index]![synapse] += m
         if kinds[projection.source.rawValue] != .input { spikeError[k] += m }
     }
@@ -144,7 +157,8 @@ extension ReferenceSimulator {
     @inline(__always) mutating func jump(spike k: Int, sources: [Double]?) {
         let n = Int(spikes.neuron[k])
         let c = constants[Int(populationOf[n])]
-        propagateAdjoint(neuron: n, to: spikes.time[k], sources: sources, decay: nil)
+        var cache = DecayCache()
+        propagateAdjoint(neuron: n, to: spikes.time[k], sources: sources, cache: &cache)
         let i = spikes.current[k]
         var denominator = i - c.threshold
         let guardValue = tangentGuard * c.threshold
@@ -152,22 +166,24 @@ extension ReferenceSimulator {
             denominator = guardValue > 0 ? guardValue : denominator
             tangentGuardCount += 1
         }
-        lambdaV[n] = ((i - c.reset) * lambdaV[n] + spikeError[k]) / denominator
+        adjoint[n].lambdaV = ((i - c.reset) * adjoint[n].lambdaV + spikeError[k]) / denominator
     }
 
-    /// Propagates neuron `n`'s adjoints from their current time down to `t`.
-    @inline(__always) mutating func propagateAdjoint(neuron n: Int, to t: Double, sources: [Double]?, decay cache: UnsafeMutablePointer<DecayCache>?) {
-        let t1 = adjointTime[n]
-        let u = t1 - t
-        guard u != 0 else { return }
-        adjointTime[n] = t
+    /// Propagates neuron `n`'s adjoints from their current time down to `t` (with the loss's
+    /// source term for output readouts when `sources` is given).
+    @inline(__always) mutating func propagateAdjoint(neuron n: Int, to t: Double, sources: [Double]?, cache: inout DecayCache) {
         let c = constants[Int(populationOf[n])]
         if let sources, n >= outputStart, n < outputStart + outputSize {
-            c.propagateAdjoint(lambdaV: &lambdaV[n], lambdaI: &lambdaI[n], from: t1, to: t, sourceCoefficient: sources[n - outputStart], duration: duration)
+            let t1 = adjoint[n].time
+            guard t1 != t else { return }
+            var state = adjoint[n]
+            c.propagateAdjoint(lambdaV: &state.lambdaV, lambdaI: &state.lambdaI, from: t1, to: t,
+                               sourceCoefficient: sources[n - outputStart], duration: duration)
+            state.time = t
+            adjoint[n] = state
             return
         }
-        let (mem, syn) = cache?.pointee.factors(u, c) ?? c.decay(u)
-        c.propagateAdjoint(lambdaV: &lambdaV[n], lambdaI: &lambdaI[n], u: u, mem: mem, syn: syn)
+        adjoint[n].propagate(to: t, c, &cache)
     }
 
     /// Forward then backward for one sample; returns the loss evaluation (gradients in ``gradients``).
@@ -175,6 +191,24 @@ extension ReferenceSimulator {
     public mutating func gradient(input: InputSpikes, loss: Loss) -> LossEvaluation {
         forward(input)
         return backward(loss: loss, label: input.label)
+    }
+}
+
+/// One neuron's adjoints `(λ_V, λ_I)` at the time they have been propagated down to.
+package struct AdjointState: Sendable {
+    package var lambdaV = 0.0
+    package var lambdaI = 0.0
+    package var time = 0.0
+
+    package init(time: Double = 0) { self.time = time }
+
+    /// Propagates backwards to `t` without a source term (``LIFConstants/propagateAdjoint(lambdaV:lambdaI:u:mem:syn:)``).
+    @inline(__always) package mutating func propagate(to t: Double, _ c: LIFConstants, _ cache: inout DecayCache) {
+        let u = time - t
+        guard u != 0 else { return }
+        let (mem, syn) = cache.factors(u, c)
+        c.propagateAdjoint(lambdaV: &lambdaV, lambdaI: &lambdaI, u: u, mem: mem, syn: syn)
+        time = t
     }
 }
 

@@ -10,18 +10,18 @@ extension ReferenceSimulator {
     /// weight to the target's synaptic current; a LIF neuron reaching ϑ from below spikes, is set
     /// to V_r and may spike again. Spikes later than T and arrivals later than T are dropped.
     ///
+    /// Crossings are found lazily: a change of trajectory only schedules a *check* at a cheap
+    /// lower bound of the crossing time; the exact crossing (a root, ``LIFConstants``) is computed
+    /// when the check falls due and no other arrival has changed the trajectory first. It is
+    /// computed from the same anchor either way, so spike times are those of eager prediction.
+    ///
     /// - Precondition: `input.times.count == network.inputCount`, times finite and ≥ 0.
     public mutating func forward(_ input: InputSpikes) {
         precondition(input.times.count == network.inputCount, "one spike train per input neuron")
         spikes.removeAll()
         log.removeAll(keepingCapacity: true)
         queue.removeAll()
-        for n in voltage.indices {
-            voltage[n] = 0
-            current[n] = 0
-            lastUpdate[n] = 0
-            version[n] = 0
-        }
+        state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
         if outputIsReadout { readouts.reset(count: outputSize) }
 
         // Input spikes enter the queue as spikes of the input neurons.
@@ -38,6 +38,12 @@ extension ReferenceSimulator {
 
         while let event = queue.pop() {
             switch event.kind {
+            case .check:
+                let n = Int(event.neuron)
+                let c = constants[Int(populationOf[n])]
+                if let t = state[n].check(c, end: duration) {
+                    queue.push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
+                }
             case .spike:
                 let n = Int(event.neuron)
                 let p = Int(populationOf[n])
@@ -45,8 +51,7 @@ extension ReferenceSimulator {
                     let k = Int32(spikes.count)
                     spikes.append(neuron: event.neuron, time: event.time, current: 0)
                     scheduleDeliveries(spike: k, neuron: n, population: p, time: event.time)
-                } else {
-                    guard event.sequence == version[n] else { continue }  // superseded prediction
+                } else if event.sequence == state[n].version {  // else superseded by an arrival
                     fire(neuron: n, population: p, time: event.time)
                 }
             case .delivery:
@@ -54,39 +59,36 @@ extension ReferenceSimulator {
             case .arrival:
                 let p = Int(event.projection)
                 let projection = network.projections[p]
-                let target = populationStart[projection.target.rawValue] + Int(event.target)
                 let pre = Int(event.neuron) - populationStart[projection.source.rawValue]
                 let w = projection.weights[pre &* projection.targetSize &+ Int(event.target)]
                 log.append(LogEntry(kind: .arrival, spike: event.sequence, projection: event.projection, target: event.target))
                 let fromHidden = kinds[projection.source.rawValue] != .input
-                receive(neuron: target, population: projection.target.rawValue, weight: w, time: event.time,
-                        spike: fromHidden ? event.sequence : -1, decay: nil)
+                var cache = DecayCache()
+                receive(neuron: populationStart[projection.target.rawValue] + Int(event.target), population: projection.target.rawValue,
+                        weight: w, time: event.time, spike: fromHidden ? event.sequence : -1, cache: &cache)
             }
         }
 
         if outputIsReadout {
             let c = constants[network.output.rawValue]
+            var cache = DecayCache()
             for o in 0..<outputSize {
-                advanceReadout(o, neuron: outputStart + o, to: duration, constants: c, position: log.count, kinkSpike: -1, decay: nil)
+                advanceReadout(o, to: duration, constants: c, position: log.count, kinkSpike: -1, cache: &cache)
             }
             for o in 0..<outputSize { readouts.weightedIntegral[o] /= duration }
         }
     }
 
-    /// A LIF neuron crosses threshold: record the spike, reset, re-predict, send it on.
+    /// A LIF neuron crosses threshold: record the spike, reset, check again, send it on.
     @inline(__always) mutating func fire(neuron n: Int, population p: Int, time t: Double) {
         let c = constants[p]
-        let u = t - lastUpdate[n]
-        if u != 0 {
-            c.advance(v: &voltage[n], i: &current[n], by: u)
-            lastUpdate[n] = t
-        }
+        let currentAtSpike = state[n].fire(at: t, c)
         let k = Int32(spikes.count)
-        spikes.append(neuron: Int32(n), time: t, current: current[n])
+        spikes.append(neuron: Int32(n), time: t, current: currentAtSpike)
         log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
-        voltage[n] = c.reset
-        version[n] &+= 1
-        predict(neuron: n, constants: c, time: t)
+        if let check = state[n].checkTime(c, end: duration) {
+            queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
+        }
         scheduleDeliveries(spike: k, neuron: n, population: p, time: t)
     }
 
@@ -96,7 +98,13 @@ extension ReferenceSimulator {
         for index in outgoing[p] {
             let projection = network.projections[index]
             if !projectionHasDelays[index] {
-                queue.push(ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(index), target: 0))
+                let delivery = ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(index), target: 0)
+                // Nothing else is due at t: the delivery is next in the canonical order anyway.
+                if let next = queue.first, next.time <= t {
+                    queue.push(delivery)
+                } else {
+                    deliver(delivery)
+                }
             } else {
                 let delays = projection.delays!
                 let base = (n - populationStart[p]) &* projection.targetSize
@@ -119,50 +127,58 @@ extension ReferenceSimulator {
         let targetStart = populationStart[targetPopulation]
         let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
         let spike: Int32 = kinds[projection.source.rawValue] != .input ? event.sequence : -1
+        let c = constants[targetPopulation]
+        let t = event.time
         // Targets that were last updated at the same time share their decay factors.
         var cache = DecayCache()
-        projection.weights.withUnsafeBufferPointer { weights in
-            for j in 0..<projection.targetSize {
-                receive(neuron: targetStart &+ j, population: targetPopulation, weight: weights[base &+ j],
-                        time: event.time, spike: spike, decay: &cache)
+        if kinds[targetPopulation] == .lif {
+            Self.deliverToLIF(
+                weights: projection.weights, base: base, targets: targetStart..<(targetStart + projection.targetSize),
+                time: t, constants: c, end: duration, state: &state, queue: &queue)
+            return
+        }
+        for j in 0..<projection.targetSize {
+            receive(neuron: targetStart &+ j, population: targetPopulation, weight: projection.weights[base &+ j], time: t, spike: spike, cache: &cache)
+        }
+    }
+
+    /// The hot loop: one spike's arrival at a range of LIF neurons, with no bounds or uniqueness
+    /// checks. (Static, so that the state and the queue are two separate exclusive accesses.)
+    @inline(__always) static func deliverToLIF(
+        weights: [Double], base: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants, end: Double,
+        state: inout [NeuronState], queue: inout EventQueue
+    ) {
+        var cache = DecayCache()
+        weights.withUnsafeBufferPointer { weights in
+            state.withUnsafeMutableBufferPointer { state in
+                var w = base
+                for n in targets {
+                    if let check = state[n].receive(weights[w], at: t, c, &cache, end: end) {
+                        queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
+                    }
+                    w &+= 1
+                }
             }
         }
     }
 
-    /// One synaptic arrival of weight `w` at neuron `n` at time `t`: `I += w`, then (LIF) a new
-    /// crossing prediction. `spike` is the arriving hidden spike (−1 for an input spike).
+    /// One synaptic arrival of weight `w` at neuron `n` at time `t`: `I += w`, then (LIF) a
+    /// crossing check. `spike` is the arriving hidden spike (−1 for an input spike).
     @inline(__always) mutating func receive(
-        neuron n: Int, population p: Int, weight w: Double, time t: Double, spike: Int32, decay cache: UnsafeMutablePointer<DecayCache>?
+        neuron n: Int, population p: Int, weight w: Double, time t: Double, spike: Int32, cache: inout DecayCache
     ) {
         let c = constants[p]
         if kinds[p] == .li {
             if outputIsReadout, n >= outputStart, n < outputStart + outputSize {
-                advanceReadout(n - outputStart, neuron: n, to: t, constants: c, position: log.count - 1, kinkSpike: spike, decay: cache)
+                advanceReadout(n - outputStart, to: t, constants: c, position: log.count - 1, kinkSpike: spike, cache: &cache)
             } else {
-                advance(neuron: n, to: t, constants: c, decay: cache)
+                state[n].advance(to: t, c, &cache)
             }
-            current[n] += w
+            state[n].current += w
             return
         }
-        advance(neuron: n, to: t, constants: c, decay: cache)
-        current[n] += w
-        version[n] &+= 1
-        predict(neuron: n, constants: c, time: t)
-    }
-
-    @inline(__always) mutating func advance(neuron n: Int, to t: Double, constants c: LIFConstants, decay cache: UnsafeMutablePointer<DecayCache>?) {
-        let u = t - lastUpdate[n]
-        guard u != 0 else { return }
-        let (mem, syn) = cache?.pointee.factors(u, c) ?? c.decay(u)
-        voltage[n] = c.voltage(v0: voltage[n], i0: current[n], u: u, mem: mem, syn: syn)
-        current[n] *= syn
-        lastUpdate[n] = t
-    }
-
-    /// Schedules neuron `n`'s next threshold crossing, if any before T.
-    @inline(__always) mutating func predict(neuron n: Int, constants c: LIFConstants, time t: Double) {
-        if let u = c.nextCrossing(v0: voltage[n], i0: current[n], horizon: duration - t) {
-            queue.push(ForwardEvent(time: t + u, kind: .spike, neuron: Int32(n), sequence: version[n], projection: 0, target: 0))
+        if let check = state[n].receive(w, at: t, c, &cache, end: duration) {
+            queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
         }
     }
 
@@ -170,14 +186,12 @@ extension ReferenceSimulator {
     ///
     /// Candidates for the maximum on the event-free stretch are its interior stationary point and
     /// its end (the value just before the arrival at `t`, `position` being that arrival's log entry).
-    mutating func advanceReadout(
-        _ o: Int, neuron n: Int, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32,
-        decay cache: UnsafeMutablePointer<DecayCache>?
-    ) {
-        let t0 = lastUpdate[n]
+    mutating func advanceReadout(_ o: Int, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, cache: inout DecayCache) {
+        let n = outputStart + o
+        let t0 = state[n].time
         let u = t - t0
-        let v0 = voltage[n]
-        let i0 = current[n]
+        let v0 = state[n].voltage
+        let i0 = state[n].current
         if u > 0 {
             if i0 > v0 {
                 let us = c.stationaryPoint(v0: v0, i0: i0)
@@ -194,32 +208,15 @@ extension ReferenceSimulator {
                 }
             }
             readouts.weightedIntegral[o] += c.weightedVoltageIntegral(v0: v0, i0: i0, from: t0, over: u, duration: duration)
-            advance(neuron: n, to: t, constants: c, decay: cache)
+            state[n].advance(to: t, c, &cache)
         }
-        let v = voltage[n]
+        let v = state[n].voltage
         if v > readouts.maxValue[o] {
             readouts.maxValue[o] = v
             readouts.maxTime[o] = t
             readouts.maxPosition[o] = position
             readouts.kinkSpike[o] = kinkSpike
-            readouts.kinkSlope[o] = (current[n] - v) / c.tauMem
+            readouts.kinkSlope[o] = (state[n].current - v) / c.tauMem
         }
-    }
-}
-
-/// Remembers the decay factors of the last step length, so that the targets of one spike that
-/// were last touched at the same time (the common case in dense layers) share two `exp` calls.
-/// Reuse is exact: the same `u` gives bit-identical factors.
-struct DecayCache {
-    var u = -1.0
-    var mem = 1.0
-    var syn = 1.0
-
-    @inline(__always) mutating func factors(_ step: Double, _ c: LIFConstants) -> (Double, Double) {
-        if step != u {
-            u = step
-            (mem, syn) = c.decay(step)
-        }
-        return (mem, syn)
     }
 }

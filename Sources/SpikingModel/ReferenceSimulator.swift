@@ -29,10 +29,7 @@ public struct ReferenceSimulator: Sendable {
 
     // MARK: Per-sample state (reused)
 
-    var voltage: [Double]
-    var current: [Double]
-    var lastUpdate: [Double]
-    var version: [Int32]
+    var state: [NeuronState]
     var queue = EventQueue()
 
     /// The spikes of the last forward pass, in processing order.
@@ -43,9 +40,7 @@ public struct ReferenceSimulator: Sendable {
     public internal(set) var readouts = ReadoutStatistics()
 
     // Backward state
-    var lambdaV: [Double]
-    var lambdaI: [Double]
-    var adjointTime: [Double]
+    var adjoint: [AdjointState]
     var spikeError: [Double] = []
     /// Gradients of the last backward pass (fan-out order, like ``Projection/weights``).
     public internal(set) var gradients: Gradients
@@ -82,13 +77,8 @@ public struct ReferenceSimulator: Sendable {
         outputSize = network.populations[network.output.rawValue].size
         outputIsReadout = network.populations[network.output.rawValue].kind == .li
         let n = running
-        voltage = Array(repeating: 0, count: n)
-        current = Array(repeating: 0, count: n)
-        lastUpdate = Array(repeating: 0, count: n)
-        version = Array(repeating: 0, count: n)
-        lambdaV = Array(repeating: 0, count: n)
-        lambdaI = Array(repeating: 0, count: n)
-        adjointTime = Array(repeating: 0, count: n)
+        state = Array(repeating: NeuronState(), count: n)
+        adjoint = Array(repeating: AdjointState(), count: n)
         gradients = Gradients(network: network)
     }
 

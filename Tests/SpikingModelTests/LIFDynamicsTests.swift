@@ -30,6 +30,24 @@ struct LIFDynamicsTests {
         #expect(worst <= 1e-12)
     }
 
+    /// The polynomial solver (τm = n τs) against the general root finder.
+    @Test(arguments: [3.0, 4.0, 7.0])
+    func polynomialCrossingAgreesWithRootFinderTo1e12(ratio: Double) {
+        let tauSyn = 0x1p-8  // exactly representable, so τm = ratio·τs holds exactly
+        let c = LIFConstants(NeuronParameters(tauMem: ratio * tauSyn, tauSyn: tauSyn, threshold: 1, reset: 0))
+        #expect(c.integerRatio == Int(ratio))
+        var worst = 0.0
+        for (v0, i0) in Self.spikingStates(c, count: 2000, seed: 3) {
+            let polynomial = c.nextCrossingByPolynomial(v0: v0, i0: i0, horizon: 1)!
+            let root = c.nextCrossingByRootFinding(v0: v0, i0: i0, horizon: 1)!
+            worst = max(worst, abs(polynomial - root) / root)
+        }
+        #expect(worst <= 1e-12)
+        // Crossings beyond the horizon are not reported by either.
+        #expect(c.nextCrossingByPolynomial(v0: 0, i0: 30, horizon: 1e-7) == nil)
+        #expect(c.nextCrossingByRootFinding(v0: 0, i0: 30, horizon: 1e-7) == nil)
+    }
+
     /// The crossing is where V first reaches ϑ: below just before, at ϑ to double precision.
     @Test(arguments: [(20e-3, 5e-3), (10e-3, 5e-3), (8e-3, 8e-3), (5e-3, 20e-3)])
     func crossingIsTheFirstThresholdPassage(tauMem: Double, tauSyn: Double) {
