@@ -144,7 +144,7 @@ extension ReferenceSimulator {
 
     /// The hot loop: one spike's arrival at a range of LIF neurons, with no bounds or uniqueness
     /// checks. (Static, so that the state and the queue are two separate exclusive accesses.)
-    @inline(__always) static func deliverToLIF(
+    @inline(__always) package static func deliverToLIF(
         weights: [Double], base: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants, end: Double,
         state: inout [NeuronState], queue: inout EventQueue
     ) {

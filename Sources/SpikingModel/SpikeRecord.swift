@@ -33,15 +33,17 @@ public struct SpikeRecord: Sendable, Equatable {
     public var time: [Double] = []
     public var current: [Double] = []
 
+    public init() {}
+
     public var count: Int { neuron.count }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         neuron.removeAll(keepingCapacity: true)
         time.removeAll(keepingCapacity: true)
         current.removeAll(keepingCapacity: true)
     }
 
-    @inline(__always) mutating func append(neuron n: Int32, time t: Double, current i: Double) {
+    @inline(__always) package mutating func append(neuron n: Int32, time t: Double, current i: Double) {
         neuron.append(n)
         time.append(t)
         current.append(i)

@@ -1,0 +1,92 @@
+// EmulationCounters: what every core, router and link did, counted during an emulation.
+// Energy is not simulated: it is these counts times the chip file's per-operation costs.
+
+/// Hardware time in integer picoseconds.
+public typealias Picoseconds = UInt64
+
+/// Seconds → picoseconds, rounded to the nearest picosecond.
+@inline(__always) func picoseconds(_ seconds: Double) -> Picoseconds {
+    seconds <= 0 ? 0 : Picoseconds((seconds * 1e12).rounded())
+}
+
+/// The phases of a training step; the forward pass is the only one emulated so far.
+public enum Phase: Int, Sendable, CaseIterable, CustomStringConvertible {
+    case forward, backward, update
+    public var description: String { ["forward", "backward", "update"][rawValue] }
+}
+
+/// Counters of one core in one phase.
+public struct CoreCounters: Sendable, Equatable {
+    /// Synapses processed for incoming spikes (one per target neuron per arriving spike).
+    public var synapticOps: UInt64 = 0
+    /// Neuron states advanced to an input event.
+    public var neuronUpdatesEvent: UInt64 = 0
+    /// Per-window neuron updates in windows with input or a spike.
+    public var neuronUpdatesActive: UInt64 = 0
+    /// Per-window neuron updates in windows without.
+    public var neuronUpdatesInactive: UInt64 = 0
+    /// Spikes emitted.
+    public var spikes: UInt64 = 0
+    /// Spike (or error) packets handed to the router.
+    public var packetsInjected: UInt64 = 0
+    /// Spike (or error) packets received.
+    public var packetsReceived: UInt64 = 0
+    /// End-of-window messages sent and received (dataflow synchronisation).
+    public var syncSent: UInt64 = 0
+    public var syncReceived: UInt64 = 0
+    /// Time spent computing and receiving.
+    public var busy: Picoseconds = 0
+    /// Time packets waited in the core's outbox for a free slot in the router.
+    public var injectionStall: Picoseconds = 0
+    /// Most packets waiting in the outbox at once.
+    public var outboxPeak: Int = 0
+
+    public init() {}
+}
+
+/// Counters of one router in one phase.
+public struct RouterCounters: Sendable, Equatable {
+    /// Packets sent on each outgoing link: north, east, south, west.
+    public var hops: [UInt64] = [0, 0, 0, 0]
+    /// Packets handed to this router's own cores.
+    public var localDeliveries: UInt64 = 0
+    /// Packets that passed through (arrived on a link or from a core and left again).
+    public var forwarded: UInt64 = 0
+    /// Time head packets waited for a busy output or a full downstream buffer.
+    public var stall: Picoseconds = 0
+    /// Most packets in any one input buffer at once.
+    public var peakOccupancy: Int = 0
+    /// Packets dropped at a full buffer (only under a lossy queue policy).
+    public var drops: UInt64 = 0
+    /// Busy time of each outgoing link (north, east, south, west).
+    public var linkBusy: [Picoseconds] = [0, 0, 0, 0]
+
+    public init() {}
+
+    public var hopsX: UInt64 { hops[1] + hops[3] }
+    public var hopsY: UInt64 { hops[0] + hops[2] }
+}
+
+/// Everything counted in one emulation.
+public struct EmulationCounters: Sendable, Equatable {
+    /// `cores[phase][core]`.
+    public var cores: [[CoreCounters]]
+    /// `routers[phase][router]`.
+    public var routers: [[RouterCounters]]
+    /// Chip-wide barriers completed, per phase.
+    public var barriers: [UInt64]
+    /// Packet destinations created (a multicast packet counts once per destination core) and
+    /// packets taken in by a core: conservation says created = delivered + dropped.
+    public var packetsCreated: UInt64 = 0
+    public var packetsDelivered: UInt64 = 0
+    /// Packet destinations lost to full buffers (lossy queue policy only).
+    public var packetsDropped: UInt64 = 0
+    /// Packets that arrived after their window had been processed (must be 0: see the report).
+    public var latePackets: UInt64 = 0
+
+    init(cores: Int, routers: Int) {
+        self.cores = Array(repeating: Array(repeating: CoreCounters(), count: cores), count: Phase.allCases.count)
+        self.routers = Array(repeating: Array(repeating: RouterCounters(), count: routers), count: Phase.allCases.count)
+        barriers = Array(repeating: 0, count: Phase.allCases.count)
+    }
+}

@@ -1,0 +1,454 @@
+// Emulator+Run: one sample on the chip — the event loop, the window protocol, the cores.
+
+import ChipDescription
+import SpikingModel
+
+extension Emulator {
+    /// Emulates one trial of the forward pass on `input` and returns what happened.
+    ///
+    /// - Throws: ``EmulatorError`` if the chip stops making progress (a stuck network: the
+    ///   message says which cores wait for what) or exceeds ``eventLimit`` events.
+    public mutating func run(_ input: InputSpikes) throws(EmulatorError) -> EmulationResult {
+        precondition(input.times.count == network.inputCount, "one spike train per input neuron")
+        reset()
+        let inputSpikes = injectInputs(input)
+        if chip.time.sync.mode == .barrier {
+            startPhase()
+        } else {
+            for c in layout.activeCores where c != layout.portCore { tryStart(c) }
+        }
+        while let event = kernel.next() {
+            if kernel.handled > eventLimit {
+                throw EmulatorError("the emulation exceeded \(eventLimit) hardware events at \(kernel.now) ps; increase the limit or check the network")
+            }
+            handle(event)
+        }
+        let unfinished = layout.activeCores.filter { $0 != layout.portCore && nextWindow[$0] < windowCount }
+        if !unfinished.isEmpty { throw stuck(unfinished) }
+        makespan = max(makespan, kernel.now)
+        return EmulationResult(
+            spikes: spikeTrains(), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
+            chip: chip, usedCores: layout.activeCores.filter { $0 != layout.portCore }, neuronsPerCore: neuronsPerCore(),
+            synapsesPerCore: synapsesPerCore(), participatingRouters: participatingRouters)
+    }
+
+    mutating func reset() {
+        for n in state.indices { state[n] = NeuronState() }
+        for c in queues.indices {
+            queues[c].removeAll()
+            outbox[c].removeAll(keepingCapacity: true)
+            outboxHead[c] = 0
+            interfaceFree[c] = 0
+            coreFree[c] = 0
+            nextWindow[c] = 0
+            markers[c] = [:]
+            computing[c] = false
+        }
+        for n in spikeCount.indices {
+            spikeCount[n] = 0
+            touched[n] = false
+        }
+        kernel.reset()
+        noc.reset()
+        counters = EmulationCounters(cores: chip.mesh.coreCount + 1, routers: chip.mesh.routerCount)
+        spikes.removeAll()
+        makespan = 0
+        phaseWindow = 0
+        phaseLevel = 0
+        phaseOutstanding = 0
+        inFlight = 0
+    }
+
+    // MARK: - Inputs
+
+    /// Records the input spikes (in time order) and, in dataflow mode, queues all of them at the
+    /// port with an end-of-window message after each window. Returns the number of input spikes.
+    mutating func injectInputs(_ input: InputSpikes) -> Int {
+        var all: [(time: Double, neuron: Int)] = []
+        var m = 0
+        for p in network.inputPopulations {
+            for local in 0..<network.populations[p.rawValue].size {
+                for t in input.times[m] where t <= duration { all.append((t, populationStart[p.rawValue] + local)) }
+                m += 1
+            }
+        }
+        all.sort { $0.time != $1.time ? $0.time < $1.time : $0.neuron < $1.neuron }
+        inputByWindow = Array(repeating: [], count: windowCount)
+        for (t, n) in all {
+            let k = Int32(spikes.count)
+            spikes.append(neuron: Int32(n), time: t, current: 0)
+            spikeCount[n] += 1
+            inputByWindow[windowOf(t)].append((k, n))
+        }
+        if chip.time.sync.mode == .dataflow {
+            for w in 0..<windowCount { queuePortWindow(w) }
+        }
+        return all.count
+    }
+
+    /// Queues window `w`'s input spikes at the port (and its end-of-window message, in dataflow mode).
+    mutating func queuePortWindow(_ w: Int) {
+        let port = layout.portCore
+        for (k, n) in inputByWindow[w] {
+            let p = Int(populationOf[n])
+            send(spike: k, neuron: n, time: spikes.time[Int(k)], to: layout.destinations[p][n - populationStart[p]], from: port, ready: kernel.now)
+        }
+        if chip.time.sync.mode == .dataflow { sendMarker(window: w, from: port, ready: kernel.now) }
+    }
+
+    // MARK: - Packets out
+
+    /// Spike packets to `cores`: one per core (source replication) or one copied in the mesh.
+    mutating func send(spike k: Int32, neuron n: Int, time t: Double, to cores: [Int32], from source: Int, ready: Picoseconds) {
+        guard !cores.isEmpty else { return }
+        if chip.router.multicast == .sourceReplication {
+            for core in cores {
+                let packet = noc.make(.spike, source: source, neuron: Int32(n), spike: k, time: t, to: CollectionOfOne(core))
+                enqueue(packet, from: source, ready: ready)
+            }
+        } else {
+            enqueue(noc.make(.spike, source: source, neuron: Int32(n), spike: k, time: t, to: cores), from: source, ready: ready)
+        }
+    }
+
+    /// End-of-window messages from `source` to every core that waits for it.
+    mutating func sendMarker(window w: Int, from source: Int, ready: Picoseconds) {
+        let cores = layout.downstream[source].map { Int32($0) }
+        guard !cores.isEmpty else { return }
+        if chip.router.multicast == .sourceReplication {
+            for core in cores { enqueue(noc.make(.sync, source: source, window: w, to: CollectionOfOne(core)), from: source, ready: ready) }
+        } else {
+            enqueue(noc.make(.sync, source: source, window: w, to: cores), from: source, ready: ready)
+        }
+    }
+
+    mutating func enqueue(_ packet: Int, from source: Int, ready: Picoseconds) {
+        let destinations = Int(noc.packets[packet].destinationCount)
+        inFlight += destinations
+        counters.packetsCreated += UInt64(destinations)
+        if noc.packets[packet].kind == .spike {
+            counters.cores[phase.rawValue][source].packetsInjected += 1
+        } else {
+            counters.cores[phase.rawValue][source].syncSent += 1
+        }
+        outbox[source].append((packet, ready))
+        let waiting = outbox[source].count - outboxHead[source]
+        counters.cores[phase.rawValue][source].outboxPeak = max(counters.cores[phase.rawValue][source].outboxPeak, waiting)
+        if waiting == 1 { kernel.schedule(.inject, at: max(kernel.now, ready, interfaceFree[source]), source) }
+    }
+
+    /// The router and input a core's (or the port's) network interface feeds.
+    func interfaceInput(of core: Int) -> (router: Int, input: Int) {
+        core == layout.portCore ? (noc.portRouter, noc.portInput) : (noc.router(ofCore: core), 4 + core % chip.mesh.coresPerRouter)
+    }
+
+    /// The network interface of `core` hands its next packet to the router if it can.
+    mutating func inject(_ core: Int) {
+        guard outboxHead[core] < outbox[core].count else { return }
+        let now = kernel.now
+        let (packet, ready) = outbox[core][outboxHead[core]]
+        let start = max(ready, interfaceFree[core])
+        if start > now {
+            kernel.schedule(.inject, at: start, core)
+            return
+        }
+        let (router, input) = interfaceInput(of: core)
+        guard noc.hasSlot(router: router, input: input) else { return }  // woken when a slot frees
+        noc.reserve(router: router, input: input)
+        counters.cores[phase.rawValue][core].injectionStall += now - ready
+        interfaceFree[core] = now + latency.inject
+        kernel.schedule(.routerArrive, at: now + latency.inject, router, input, packet)
+        outboxHead[core] += 1
+        if outboxHead[core] < outbox[core].count {
+            kernel.schedule(.inject, at: max(interfaceFree[core], outbox[core][outboxHead[core]].ready), core)
+        } else {
+            outbox[core].removeAll(keepingCapacity: true)
+            outboxHead[core] = 0
+        }
+    }
+
+    // MARK: - Events
+
+    mutating func handle(_ event: HardwareEvent) {
+        switch event.kind {
+        case .inject:
+            inject(Int(event.a))
+        case .routerArrive:
+            noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &counters.routers[phase.rawValue])
+            service(Int(event.a))
+        case .routerService:
+            service(Int(event.a))
+        case .coreReceive:
+            receive(packet: Int(event.b), at: Int(event.a))
+        case .windowDone:
+            windowDone(core: Int(event.a), window: Int(event.b))
+        case .barrierDone:
+            advancePhase()
+        }
+    }
+
+    mutating func service(_ router: Int) {
+        effects.clear()
+        noc.service(router: router, now: kernel.now, counters: &counters.routers[phase.rawValue], effects: &effects)
+        let now = kernel.now
+        for d in effects.deliveries { kernel.schedule(.coreReceive, at: d.at, d.core, d.packet) }
+        for h in effects.hops { kernel.schedule(.routerArrive, at: h.at, h.router, h.input, h.packet) }
+        for t in effects.wakeAt { kernel.schedule(.routerService, at: t, router) }
+        for f in effects.freed {
+            if f.input < 4 {
+                kernel.schedule(.routerService, at: now, noc.neighbour(of: f.router, direction: f.input).router)
+            } else if f.router == noc.portRouter && f.input == noc.portInput {
+                kernel.schedule(.inject, at: now, layout.portCore)
+            } else {
+                kernel.schedule(.inject, at: now, f.router * chip.mesh.coresPerRouter + f.input - 4)
+            }
+        }
+        if effects.dropped > 0 {
+            inFlight -= effects.dropped
+            counters.packetsDropped += UInt64(effects.dropped)
+            if chip.time.sync.mode == .barrier { checkPhase() }
+        }
+    }
+
+    /// A packet reaches core `core`: its spike becomes events in the core's model-time queue, or
+    /// its end-of-window message may let the core start its next window.
+    mutating func receive(packet index: Int, at core: Int) {
+        let packet = noc.packets[index]
+        let now = kernel.now
+        inFlight -= 1
+        counters.packetsDelivered += 1
+        let start = max(now, coreFree[core])
+        coreFree[core] = start + latency.receive
+        counters.cores[phase.rawValue][core].busy += latency.receive
+        makespan = max(makespan, coreFree[core])
+        switch packet.kind {
+        case .spike:
+            counters.cores[phase.rawValue][core].packetsReceived += 1
+            queueArrivals(neuron: Int(packet.neuron), spike: packet.spike, time: packet.time, at: core)
+        case .sync:
+            counters.cores[phase.rawValue][core].syncReceived += 1
+            markers[core][Int(packet.source)] = Int(packet.window) + 1
+            tryStart(core)
+        }
+        if chip.time.sync.mode == .barrier { checkPhase() }
+    }
+
+    /// The model-time events for spike `k` of `neuron` at the targets on `core`: one delivery per
+    /// projection without delays, one arrival per synapse with delays.
+    mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
+        let source = Int(populationOf[n])
+        let ordinal = spikeOrdinal(spike: k)
+        for p in outgoing[source] {
+            guard let ranges = layout.targets[p][Int32(core)] else { continue }
+            if !projectionHasDelays[p] {
+                if windowOf(t) < nextWindow[core] { counters.latePackets += 1 }
+                queues[core].push(ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: ordinal, projection: Int32(p), target: 0))
+                continue
+            }
+            let projection = network.projections[p]
+            let delays = projection.delays!
+            let base = (n - populationStart[source]) &* projection.targetSize
+            let first = populationStart[projection.target.rawValue]
+            for range in ranges {
+                for target in range {
+                    let j = target - first
+                    let arrival = t + delays[base &+ j]
+                    guard arrival <= duration else { continue }
+                    if windowOf(arrival) < nextWindow[core] { counters.latePackets += 1 }
+                    queues[core].push(ForwardEvent(time: arrival, kind: .arrival, neuron: Int32(n), sequence: ordinal, projection: Int32(p), target: Int32(j)))
+                }
+            }
+        }
+    }
+
+    /// Orders a neuron's spikes: any value increasing with each neuron's spikes will do; the
+    /// global emission index does.
+    @inline(__always) func spikeOrdinal(spike k: Int32) -> Int32 { k }
+
+    // MARK: - Windows
+
+    /// Dataflow: starts core `core`'s next window if all its input for that window is in.
+    mutating func tryStart(_ core: Int) {
+        guard chip.time.sync.mode == .dataflow, !computing[core], nextWindow[core] < windowCount else { return }
+        let w = nextWindow[core]
+        for u in layout.sameWindowUpstream[core] where (markers[core][u] ?? 0) < w + 1 { return }
+        for u in layout.nextWindowUpstream[core] where (markers[core][u] ?? 0) < w { return }
+        compute(core: core, window: w, from: max(kernel.now, coreFree[core]))
+    }
+
+    mutating func windowDone(core: Int, window w: Int) {
+        computing[core] = false
+        nextWindow[core] = w + 1
+        makespan = max(makespan, kernel.now)
+        if chip.time.sync.mode == .dataflow {
+            sendMarker(window: w, from: core, ready: kernel.now)
+            tryStart(core)
+        } else {
+            phaseOutstanding -= 1
+            checkPhase()
+        }
+    }
+
+    /// Core `core` computes window `w` from hardware time `start`: its events in canonical order,
+    /// charging each operation's latency; spikes leave as packets when they are formed.
+    mutating func compute(core: Int, window w: Int, from start: Picoseconds) {
+        computing[core] = true
+        var elapsed: Picoseconds = 0
+        var ops = CoreCounters()
+        while let event = queues[core].first, windowOf(event.time) <= w {
+            _ = queues[core].pop()
+            let n = Int(event.neuron)
+            switch event.kind {
+            case .check:
+                let c = constants[Int(populationOf[n])]
+                if let t = state[n].check(c, end: duration) {
+                    queues[core].push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
+                }
+            case .spike:
+                guard event.sequence == state[n].version else { continue }
+                let p = Int(populationOf[n])
+                let c = constants[p]
+                let currentAtSpike = state[n].fire(at: event.time, c)
+                let k = Int32(spikes.count)
+                spikes.append(neuron: Int32(n), time: event.time, current: currentAtSpike)
+                spikeCount[n] += 1
+                touched[n] = true
+                ops.spikes += 1
+                elapsed += latency.spikeEmit
+                if let check = state[n].checkTime(c, end: duration) {
+                    queues[core].push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
+                }
+                queueArrivals(neuron: n, spike: k, time: event.time, at: core)
+                send(spike: k, neuron: n, time: event.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
+            case .delivery, .arrival:
+                let projection = network.projections[Int(event.projection)]
+                let source = Int(event.neuron) - populationStart[projection.source.rawValue]
+                let targetPopulation = projection.target.rawValue
+                let c = constants[targetPopulation]
+                let first = populationStart[targetPopulation]
+                let ranges: [Range<Int>]
+                let base: Int
+                if event.kind == .delivery {
+                    ranges = layout.targets[Int(event.projection)][Int32(core)]!
+                    base = source &* projection.targetSize
+                } else {
+                    let j = Int(event.target)
+                    ranges = [(first + j)..<(first + j + 1)]
+                    base = source &* projection.targetSize
+                }
+                for range in ranges {
+                    let offset = base &+ (range.lowerBound - first)
+                    if kinds[targetPopulation] == .lif {
+                        ReferenceSimulator.deliverToLIF(
+                            weights: projection.weights, base: offset, targets: range, time: event.time, constants: c,
+                            end: duration, state: &state, queue: &queues[core])
+                    } else {
+                        var cache = DecayCache()
+                        for (i, target) in range.enumerated() {
+                            state[target].advance(to: event.time, c, &cache)
+                            state[target].current += projection.weights[offset + i]
+                        }
+                    }
+                    for target in range { touched[target] = true }
+                    let count = UInt64(range.count)
+                    ops.synapticOps += count
+                    ops.neuronUpdatesEvent += count
+                    elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
+                }
+            }
+        }
+        // Every neuron of the core is updated once per window (charged as active or inactive).
+        for n in layout.neurons[core] {
+            if touched[n] {
+                ops.neuronUpdatesActive += 1
+                touched[n] = false
+            } else {
+                ops.neuronUpdatesInactive += 1
+            }
+        }
+        elapsed += Picoseconds(ops.neuronUpdatesActive) * latency.neuronActive + Picoseconds(ops.neuronUpdatesInactive) * latency.neuronInactive
+        ops.busy = elapsed
+        counters.cores[phase.rawValue][core].add(ops)
+        coreFree[core] = start + elapsed
+        kernel.schedule(.windowDone, at: start + elapsed, core, w)
+    }
+
+    // MARK: - Barrier synchronisation
+
+    /// Starts wave `phaseLevel` of window `phaseWindow`: the port injects (wave 0) or the cores of
+    /// that depth compute.
+    mutating func startPhase() {
+        if phaseLevel == 0 {
+            queuePortWindow(phaseWindow)
+        } else {
+            for c in layout.activeCores where c != layout.portCore && layout.level[c] == phaseLevel {
+                phaseOutstanding += 1
+                compute(core: c, window: phaseWindow, from: max(kernel.now, coreFree[c]))
+            }
+        }
+        checkPhase()
+    }
+
+    /// Closes the wave with a barrier once its cores are done and the mesh has drained.
+    mutating func checkPhase() {
+        guard phaseOutstanding == 0, inFlight == 0, !barrierPending else { return }
+        barrierPending = true
+        counters.barriers[phase.rawValue] += 1
+        let barrier = picoseconds(chip.time.sync.latency.seconds(routers: participatingRouters) ?? 0)
+        kernel.schedule(.barrierDone, at: kernel.now + barrier, 0)
+    }
+
+    mutating func advancePhase() {
+        barrierPending = false
+        makespan = max(makespan, kernel.now)
+        phaseLevel += 1
+        if phaseLevel == layout.levels {
+            phaseLevel = 0
+            phaseWindow += 1
+            guard phaseWindow < windowCount else { return }
+        }
+        startPhase()
+    }
+
+    /// Routers that host a used core or the I/O port (those a barrier spans).
+    var participatingRouters: Int {
+        var routers = Set(layout.activeCores.filter { $0 != layout.portCore }.map { noc.router(ofCore: $0) })
+        routers.insert(noc.portRouter)
+        return routers.count
+    }
+
+    // MARK: - Diagnostics
+
+    func stuck(_ cores: [Int]) -> EmulatorError {
+        let details = cores.prefix(5).map { c -> String in
+            let w = nextWindow[c]
+            let missing = layout.sameWindowUpstream[c].filter { (markers[c][$0] ?? 0) < w + 1 }
+                + layout.nextWindowUpstream[c].filter { (markers[c][$0] ?? 0) < w }
+            let names = missing.map { $0 == layout.portCore ? "the I/O port" : "core \($0)" }.joined(separator: ", ")
+            return "core \(c) waits in window \(w) of \(windowCount) for \(names.isEmpty ? "a barrier" : names)"
+        }
+        return EmulatorError(
+            "the chip stopped making progress at \(kernel.now) ps with \(inFlight) packets in flight: " + details.joined(separator: "; "))
+    }
+
+    func neuronsPerCore() -> [Int] { layout.neurons.map(\.count) }
+
+    func synapsesPerCore() -> [Int] {
+        var synapses = Array(repeating: 0, count: layout.coreCount + 1)
+        for (p, projection) in network.projections.enumerated() {
+            for (core, ranges) in layout.targets[p] { synapses[Int(core)] += ranges.reduce(0) { $0 + $1.count } * projection.sourceSize }
+        }
+        return synapses
+    }
+}
+
+extension CoreCounters {
+    mutating func add(_ o: CoreCounters) {
+        synapticOps += o.synapticOps
+        neuronUpdatesEvent += o.neuronUpdatesEvent
+        neuronUpdatesActive += o.neuronUpdatesActive
+        neuronUpdatesInactive += o.neuronUpdatesInactive
+        spikes += o.spikes
+        busy += o.busy
+    }
+}

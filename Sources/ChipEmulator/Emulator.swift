@@ -1,0 +1,159 @@
+// Emulator: a network running on an emulated chip. Spikes travel as packets through the routers;
+// every core computes its neurons window by window; hardware time comes from the chip file.
+
+import ChipDescription
+import SpikingModel
+
+/// Runs a mapped network on an emulated chip, one input at a time.
+///
+/// **Two clocks.** Model time (seconds, `Double`) is the neurons' continuous time; hardware time
+/// (integer picoseconds) is when the chip does each piece of work. Each core owns the neurons
+/// placed on it and processes its own events — crossing checks, spikes, spike deliveries — in
+/// the canonical order of the functional reference, one model-time *window* (the chip's time
+/// step) at a time, with the very same arithmetic (``NeuronState``). A core starts window `w`
+/// only when every core whose spikes can reach it within `w` has finished `w` (and those whose
+/// spikes need at least a window of delay have finished `w − 1`), so it has all of its input:
+///
+/// - **dataflow** synchronisation: each core sends an end-of-window message to the cores that
+///   wait for it, behind its spike packets on the same routes (so it arrives after them);
+/// - **barrier** synchronisation: cores compute in waves (the port, then cores by depth of the
+///   dependency graph), each wave closed by a chip-wide barrier once the mesh has drained.
+///
+/// Hence the spikes are exactly those of ``ReferenceSimulator``, whatever the chip's latencies,
+/// buffer sizes or multicast style; only a lossy queue policy (which drops spikes, and counts them)
+/// changes the result.
+public struct Emulator {
+    public let chip: ChipSpec
+    public let network: Network
+    public let mapping: Mapping
+    let layout: EmulatorLayout
+
+    // Functional state (model time).
+    let constants: [LIFConstants]
+    let kinds: [NeuronKind]
+    let populationOf: [Int32]
+    let populationStart: [Int]
+    let projectionHasDelays: [Bool]
+    /// Outgoing projections per population.
+    let outgoing: [[Int]]
+    var state: [NeuronState]
+    /// Model-time event queue of each core.
+    var queues: [EventQueue]
+    let window: Double
+    let windowCount: Int
+    let duration: Double
+
+    // Hardware state.
+    var kernel = HardwareKernel()
+    var noc: NetworkOnChip
+    var counters: EmulationCounters
+    var effects = NetworkOnChip.Effects()
+    /// Per core (and port): outbox of packets (index, ready time), network interface free time.
+    var outbox: [[(packet: Int, ready: Picoseconds)]]
+    var outboxHead: [Int]
+    var interfaceFree: [Picoseconds]
+    var coreFree: [Picoseconds]
+    /// Per core: the next window to compute, and the windows for which each upstream core's
+    /// end-of-window message has arrived (`markers[core][upstream]` = windows complete).
+    var nextWindow: [Int]
+    var markers: [[Int: Int]]
+    var computing: [Bool]
+    var windowsDone = 0
+    var makespan: Picoseconds = 0
+    // Barrier mode.
+    var phaseWindow = 0
+    var phaseLevel = 0
+    var phaseOutstanding = 0
+    var barrierPending = false
+    /// Packet destinations created and not yet delivered (or dropped).
+    var inFlight = 0
+    /// Input spikes of each window: (spike index, neuron).
+    var inputByWindow: [[(Int32, Int)]] = []
+
+    /// The spikes of the last run, in emission order.
+    public internal(set) var spikes = SpikeRecord()
+    /// Per-neuron spike ordinal (per source neuron, for the canonical order of deliveries).
+    var spikeCount: [Int32]
+    /// Touched neurons in the current window, per core (for active/inactive neuron updates).
+    var touched: [Bool]
+
+    let costs: CostTable
+    let latency: OperationLatencies
+    let phase = Phase.forward
+
+    /// Emulation stops with an error after this many hardware events without finishing.
+    public var eventLimit: UInt64 = 2_000_000_000
+
+    /// Prepares `network` placed by `mapping` (which names the chip).
+    ///
+    /// - Throws: ``EmulatorError`` when the placement makes exact emulation impossible (see
+    ///   ``EmulatorLayout``) or the mesh has more than 60 cores per router.
+    public init(network: Network, mapping: Mapping) throws(EmulatorError) {
+        let chip = mapping.chip
+        guard chip.mesh.coresPerRouter <= 58 else { throw EmulatorError("the emulator supports up to 58 cores per router") }
+        self.chip = chip
+        self.network = network
+        self.mapping = mapping
+        layout = try EmulatorLayout(network: network, chip: chip, placement: mapping.placement)
+        constants = network.populations.map { LIFConstants($0.parameters) }
+        kinds = network.populations.map(\.kind)
+        var popOf: [Int32] = []
+        for (p, population) in network.populations.enumerated() { popOf.append(contentsOf: repeatElement(Int32(p), count: population.size)) }
+        populationOf = popOf
+        populationStart = network.populations.indices.map { network.firstNeuron(of: PopulationID($0)) }
+        projectionHasDelays = network.projections.map(\.hasDelays)
+        outgoing = network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } }
+        state = Array(repeating: NeuronState(), count: network.neuronCount)
+        let cores = chip.mesh.coreCount + 1
+        queues = Array(repeating: EventQueue(), count: cores)
+        window = chip.time.window
+        duration = network.duration
+        windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
+        let flits = PacketSpec.flits(bits: chip.packets.spikeBits, linkWidthBits: chip.router.linkWidthBits)
+        noc = NetworkOnChip(chip: chip, flits: flits)
+        counters = EmulationCounters(cores: cores, routers: chip.mesh.routerCount)
+        outbox = Array(repeating: [], count: cores)
+        outboxHead = Array(repeating: 0, count: cores)
+        interfaceFree = Array(repeating: 0, count: cores)
+        coreFree = Array(repeating: 0, count: cores)
+        nextWindow = Array(repeating: 0, count: cores)
+        markers = Array(repeating: [:], count: cores)
+        computing = Array(repeating: false, count: cores)
+        spikeCount = Array(repeating: 0, count: network.neuronCount)
+        touched = Array(repeating: false, count: network.neuronCount)
+        costs = chip.costs
+        latency = OperationLatencies(chip.costs)
+    }
+
+    /// The window of model time `t`.
+    @inline(__always) func windowOf(_ t: Double) -> Int { min(Int(t / window), windowCount - 1) }
+
+    /// The spike trains of the last run, per population and neuron (the shape of
+    /// ``ReferenceSimulator/spikeTrains()``).
+    public func spikeTrains() -> SpikeTrains {
+        var trains = network.populations.map { Array(repeating: [Double](), count: $0.size) }
+        for k in 0..<spikes.count {
+            let n = Int(spikes.neuron[k])
+            let p = Int(populationOf[n])
+            trains[p][n - populationStart[p]].append(spikes.time[k])
+        }
+        for p in trains.indices { for n in trains[p].indices { trains[p][n].sort() } }
+        return SpikeTrains(trains: trains)
+    }
+}
+
+/// Per-operation latencies in picoseconds (unknown = 0 for timing; reported as unpriced).
+struct OperationLatencies {
+    let synapticOp, neuronEvent, neuronActive, neuronInactive, spikeEmit, inject, receive: Picoseconds
+
+    init(_ costs: CostTable) {
+        func ps(_ op: ChipOperation) -> Picoseconds { picoseconds(costs[op].latency ?? 0) }
+        synapticOp = ps(.synapticOp)
+        neuronEvent = ps(.neuronUpdateEvent)
+        neuronActive = ps(.neuronUpdateActive)
+        neuronInactive = ps(.neuronUpdateInactive)
+        spikeEmit = ps(.spikeEmit)
+        inject = ps(.packetInject)
+        receive = ps(.packetReceive)
+    }
+}

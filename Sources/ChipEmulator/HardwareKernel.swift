@@ -1,0 +1,90 @@
+// HardwareKernel: the event queue of hardware time (integer picoseconds, FIFO among equal times).
+
+/// One scheduled piece of hardware work.
+struct HardwareEvent {
+    enum Kind: UInt8 {
+        /// A core's (or the port's) network interface tries to inject its next packet. `a` = core.
+        case inject
+        /// Packet `c` reaches input buffer `b` of router `a` (its slot was reserved).
+        case routerArrive
+        /// Router `a` re-examines its head packets (an output link became free or a slot opened).
+        case routerService
+        /// Packet `b` reaches core `a`.
+        case coreReceive
+        /// Core `a` finished computing window `b`.
+        case windowDone
+        /// The chip-wide barrier completes (barrier synchronisation).
+        case barrierDone
+    }
+
+    var time: Picoseconds
+    var sequence: UInt64
+    var kind: Kind
+    var a: Int32
+    var b: Int32
+    var c: Int32
+
+    /// Time order with a FIFO tie-break: equal times run in the order they were scheduled.
+    @inline(__always) static func precedes(_ x: HardwareEvent, _ y: HardwareEvent) -> Bool {
+        x.time != y.time ? x.time < y.time : x.sequence < y.sequence
+    }
+}
+
+/// A binary min-heap of ``HardwareEvent`` keyed by `(time, sequence)`.
+///
+/// - Complexity: `schedule` and `next` are O(log n).
+struct HardwareKernel {
+    private var heap: [HardwareEvent] = []
+    private var sequence: UInt64 = 0
+    /// The time of the event being handled.
+    private(set) var now: Picoseconds = 0
+    /// Events handled so far (the watchdog's measure of progress).
+    private(set) var handled: UInt64 = 0
+
+    mutating func reset() {
+        heap.removeAll(keepingCapacity: true)
+        sequence = 0
+        now = 0
+        handled = 0
+    }
+
+    var isEmpty: Bool { heap.isEmpty }
+
+    mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
+        precondition(time >= now, "hardware events cannot be scheduled in the past")
+        sequence &+= 1
+        let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
+        heap.append(event)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) >> 1
+            guard HardwareEvent.precedes(event, heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = event
+    }
+
+    /// Removes and returns the earliest event, advancing ``now`` to its time.
+    mutating func next() -> HardwareEvent? {
+        guard let last = heap.popLast() else { return nil }
+        var top = last
+        if !heap.isEmpty {
+            top = heap[0]
+            var parent = 0
+            let count = heap.count
+            while true {
+                var child = 2 * parent + 1
+                if child >= count { break }
+                if child + 1 < count, HardwareEvent.precedes(heap[child + 1], heap[child]) { child += 1 }
+                guard HardwareEvent.precedes(heap[child], last) else { break }
+                heap[parent] = heap[child]
+                parent = child
+            }
+            heap[parent] = last
+        }
+        now = top.time
+        handled &+= 1
+        return top
+    }
+}

@@ -1,0 +1,273 @@
+// NetworkOnChip: packet-level routers with finite input buffers, XY routing, credit
+// back-pressure, and both multicast styles.
+
+import ChipDescription
+
+/// A packet travelling the mesh.
+struct Packet {
+    enum Kind: UInt8 {
+        /// A spike: `neuron` spiked at model time `time` (its `spike`-th spike overall).
+        case spike
+        /// An end-of-window message: `source` finished window `window`.
+        case sync
+    }
+
+    var kind: Kind
+    /// The sending core (or the port).
+    var source: Int32
+    var neuron: Int32
+    var spike: Int32
+    var window: Int32
+    var time: Double
+    /// The destination cores, `destinations[start ..< start + count]` of the pool.
+    var destinationStart: Int32
+    var destinationCount: Int32
+}
+
+/// The routers and links of a 2-D mesh, as packet-level discrete-event components.
+///
+/// Each router has an input buffer of ``bufferDepth`` packets per input (four links, one per
+/// attached core, one for the I/O port). A packet at the head of a buffer leaves for each output
+/// its destinations need — XY order: all x hops, then y — once that output is free and the next
+/// buffer has a slot; the slot is reserved when it leaves (credit flow control), and waiting is
+/// counted as stall. A link is occupied for `flits × hop latency`; the packet reaches the next
+/// router after that plus the pipeline latency. In-network multicast copies a packet where the
+/// routes to its destinations part; under source replication every packet has one destination.
+/// Under a lossy queue policy a spike meeting a full buffer is dropped and counted.
+struct NetworkOnChip {
+    static let north = 0, east = 1, south = 2, west = 3
+
+    let width: Int
+    let height: Int
+    let coresPerRouter: Int
+    let bufferDepth: Int
+    let lossy: Bool
+    let inputs: Int
+    let outputs: Int
+    /// The port's router and its input index there.
+    let portRouter: Int
+    var portInput: Int { 4 + coresPerRouter }
+
+    /// Per direction (N, E, S, W): link occupancy and travel time of one packet, in ps.
+    let hopOccupancy: [Picoseconds]
+    let hopTravel: [Picoseconds]
+    let localLatency: Picoseconds
+
+    // Buffers: slots[(router * inputs + input) * depth + i], ring buffers.
+    private var slots: [Int32]
+    private var bufferHead: [Int]
+    private var bufferCount: [Int]
+    private var reserved: [Int]
+    private var headSince: [Picoseconds]
+    private var needMask: [UInt64]
+    private var doneMask: [UInt64]
+    private var outputFree: [Picoseconds]
+    private var roundRobin: [Int]
+
+    var packets: [Packet] = []
+    var destinations: [Int32] = []
+
+    init(chip: ChipSpec, flits: Int) {
+        width = chip.mesh.width
+        height = chip.mesh.height
+        coresPerRouter = chip.mesh.coresPerRouter
+        bufferDepth = chip.router.bufferDepthPackets
+        lossy = chip.router.queuePolicy == .lossy
+        inputs = 4 + coresPerRouter + 1
+        outputs = 4 + coresPerRouter
+        portRouter = chip.ioPort.y * chip.mesh.width + chip.ioPort.x
+        let pipeline = picoseconds(chip.router.pipelineLatency)
+        let directions: [HopDirection] = [.north, .east, .south, .west]
+        hopOccupancy = directions.map { Picoseconds(flits) * picoseconds(chip.costs.hop($0).latency ?? 0) }
+        hopTravel = hopOccupancy.map { $0 + pipeline }
+        localLatency = picoseconds(chip.costs[.localDelivery].latency ?? 0) + pipeline
+        let routers = width * height
+        slots = Array(repeating: -1, count: routers * inputs * bufferDepth)
+        bufferHead = Array(repeating: 0, count: routers * inputs)
+        bufferCount = Array(repeating: 0, count: routers * inputs)
+        reserved = Array(repeating: 0, count: routers * inputs)
+        headSince = Array(repeating: 0, count: routers * inputs)
+        needMask = Array(repeating: 0, count: routers * inputs)
+        doneMask = Array(repeating: 0, count: routers * inputs)
+        outputFree = Array(repeating: 0, count: routers * outputs)
+        roundRobin = Array(repeating: 0, count: routers)
+    }
+
+    mutating func reset() {
+        for i in bufferCount.indices {
+            bufferHead[i] = 0
+            bufferCount[i] = 0
+            reserved[i] = 0
+            needMask[i] = 0
+            doneMask[i] = 0
+        }
+        for i in outputFree.indices { outputFree[i] = 0 }
+        for i in roundRobin.indices { roundRobin[i] = 0 }
+        packets.removeAll(keepingCapacity: true)
+        destinations.removeAll(keepingCapacity: true)
+    }
+
+    var routerCount: Int { width * height }
+
+    func router(ofCore core: Int) -> Int { core / coresPerRouter }
+
+    /// Whether input buffer `input` of `router` can take one more packet (reservations included).
+    func hasSlot(router: Int, input: Int) -> Bool {
+        let b = router * inputs + input
+        return bufferCount[b] + reserved[b] < bufferDepth
+    }
+
+    mutating func reserve(router: Int, input: Int) { reserved[router * inputs + input] += 1 }
+
+    /// A new packet with the given destinations; returns its index.
+    mutating func make(_ kind: Packet.Kind, source: Int, neuron: Int32 = -1, spike: Int32 = -1, window: Int = -1, time: Double = 0, to cores: some Collection<Int32>) -> Int {
+        let start = destinations.count
+        destinations.append(contentsOf: cores)
+        packets.append(Packet(kind: kind, source: Int32(source), neuron: neuron, spike: spike, window: Int32(window), time: time,
+                              destinationStart: Int32(start), destinationCount: Int32(cores.count)))
+        return packets.count - 1
+    }
+
+    /// The output of `router` toward `core` under XY routing (4 + local index when attached here).
+    func output(at router: Int, toward core: Int32) -> Int {
+        let target = Int(core) / coresPerRouter
+        let (x, y) = (router % width, router / width)
+        let (tx, ty) = (target % width, target / width)
+        if tx > x { return Self.east }
+        if tx < x { return Self.west }
+        if ty > y { return Self.south }
+        if ty < y { return Self.north }
+        return 4 + Int(core) % coresPerRouter
+    }
+
+    /// A packet arrives in input buffer `input` of `router` (its slot was reserved).
+    mutating func arrive(packet: Int, router: Int, input: Int, now: Picoseconds, counters: inout [RouterCounters]) {
+        let b = router * inputs + input
+        reserved[b] -= 1
+        slots[b * bufferDepth + (bufferHead[b] + bufferCount[b]) % bufferDepth] = Int32(packet)
+        bufferCount[b] += 1
+        counters[router].peakOccupancy = max(counters[router].peakOccupancy, bufferCount[b])
+        if bufferCount[b] == 1 { becomeHead(b, router: router, now: now) }
+    }
+
+    private mutating func becomeHead(_ b: Int, router: Int, now: Picoseconds) {
+        let packet = packets[Int(slots[b * bufferDepth + bufferHead[b]])]
+        var mask: UInt64 = 0
+        for i in 0..<Int(packet.destinationCount) {
+            mask |= 1 << UInt64(output(at: router, toward: destinations[Int(packet.destinationStart) + i]))
+        }
+        needMask[b] = mask
+        doneMask[b] = 0
+        headSince[b] = now
+    }
+
+    /// What one service pass of a router did, for the emulator to act on.
+    struct Effects {
+        /// (packet, core, time): deliveries to attached cores.
+        var deliveries: [(packet: Int, core: Int, at: Picoseconds)] = []
+        /// (packet, router, input, time): arrivals at neighbouring routers.
+        var hops: [(packet: Int, router: Int, input: Int, at: Picoseconds)] = []
+        /// Routers or network interfaces to wake because a slot opened: (router, input).
+        var freed: [(router: Int, input: Int)] = []
+        /// Times at which this router must look again (an output becomes free).
+        var wakeAt: [Picoseconds] = []
+        /// Destinations lost to full buffers (lossy policy only).
+        var dropped = 0
+
+        mutating func clear() {
+            deliveries.removeAll(keepingCapacity: true)
+            hops.removeAll(keepingCapacity: true)
+            freed.removeAll(keepingCapacity: true)
+            wakeAt.removeAll(keepingCapacity: true)
+            dropped = 0
+        }
+    }
+
+    /// Moves every head packet of `router` that can move now; round-robin over inputs.
+    mutating func service(router: Int, now: Picoseconds, counters: inout [RouterCounters], effects: inout Effects) {
+        let first = roundRobin[router]
+        roundRobin[router] = (first + 1) % inputs
+        for k in 0..<inputs {
+            let input = (first + k) % inputs
+            let b = router * inputs + input
+            while bufferCount[b] > 0 {
+                guard serveHead(b, router: router, now: now, counters: &counters, effects: &effects) else { break }
+                counters[router].stall += now - headSince[b]
+                bufferHead[b] = (bufferHead[b] + 1) % bufferDepth
+                bufferCount[b] -= 1
+                effects.freed.append((router, input))
+                if bufferCount[b] > 0 { becomeHead(b, router: router, now: now) }
+            }
+        }
+    }
+
+    /// Sends the head packet of buffer `b` to every free output it still needs; true when done.
+    private mutating func serveHead(_ b: Int, router: Int, now: Picoseconds, counters: inout [RouterCounters], effects: inout Effects) -> Bool {
+        let index = Int(slots[b * bufferDepth + bufferHead[b]])
+        let packet = packets[index]
+        var remaining = needMask[b] & ~doneMask[b]
+        let single = needMask[b].nonzeroBitCount == 1
+        while remaining != 0 {
+            let out = remaining.trailingZeroBitCount
+            remaining &= remaining - 1
+            let o = router * outputs + out
+            guard outputFree[o] <= now else { continue }
+            if out < 4 {
+                let (next, input) = neighbour(of: router, direction: out)
+                if !hasSlot(router: next, input: input) {
+                    guard lossy, packet.kind == .spike else { continue }
+                    doneMask[b] |= 1 << UInt64(out)
+                    effects.dropped += copyCount(of: packet, at: router, output: out)
+                    counters[router].drops += 1
+                    continue
+                }
+                let copy = single ? index : split(index, at: router, output: out)
+                reserve(router: next, input: input)
+                outputFree[o] = now + hopOccupancy[out]
+                effects.wakeAt.append(outputFree[o])
+                effects.hops.append((copy, next, input, now + hopTravel[out]))
+                counters[router].hops[out] += 1
+                counters[router].forwarded += 1
+                counters[router].linkBusy[out] += hopOccupancy[out]
+            } else {
+                let copy = single ? index : split(index, at: router, output: out)
+                outputFree[o] = now + localLatency
+                effects.wakeAt.append(outputFree[o])
+                effects.deliveries.append((copy, router * coresPerRouter + out - 4, now + localLatency))
+                counters[router].localDeliveries += 1
+            }
+            doneMask[b] |= 1 << UInt64(out)
+        }
+        return doneMask[b] == needMask[b]
+    }
+
+    private func copyCount(of packet: Packet, at router: Int, output out: Int) -> Int {
+        (0..<Int(packet.destinationCount)).filter { output(at: router, toward: destinations[Int(packet.destinationStart) + $0]) == out }.count
+    }
+
+    /// A copy of packet `index` carrying only the destinations reached through `output`.
+    private mutating func split(_ index: Int, at router: Int, output out: Int) -> Int {
+        let packet = packets[index]
+        let subset = (0..<Int(packet.destinationCount)).map { destinations[Int(packet.destinationStart) + $0] }
+            .filter { output(at: router, toward: $0) == out }
+        var copy = packet
+        copy.destinationStart = Int32(destinations.count)
+        copy.destinationCount = Int32(subset.count)
+        destinations.append(contentsOf: subset)
+        packets.append(copy)
+        return packets.count - 1
+    }
+
+    /// The router a link leads to and the input it enters there.
+    func neighbour(of router: Int, direction: Int) -> (router: Int, input: Int) {
+        switch direction {
+        case Self.north: return (router - width, Self.south)
+        case Self.east: return (router + 1, Self.west)
+        case Self.south: return (router + width, Self.north)
+        default: return (router - 1, Self.east)
+        }
+    }
+
+    /// Packets waiting in buffers or reserved slots (zero when the network has drained).
+    var occupancy: Int { bufferCount.reduce(0, +) + reserved.reduce(0, +) }
+}
