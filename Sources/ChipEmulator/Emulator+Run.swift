@@ -15,7 +15,8 @@ extension Emulator {
         if chip.time.sync.mode == .barrier {
             startPhase()
         } else {
-            for c in layout.activeCores where c != layout.portCore { tryStart(c) }
+            nextWindow[layout.portStage] = windowCount
+            for s in layout.stages.indices where s != layout.portStage { tryStart(s) }
         }
         while let event = kernel.next() {
             if kernel.handled > eventLimit {
@@ -23,30 +24,31 @@ extension Emulator {
             }
             handle(event)
         }
-        let unfinished = layout.activeCores.filter { $0 != layout.portCore && nextWindow[$0] < windowCount }
+        let unfinished = layout.stages.indices.filter { $0 != layout.portStage && nextWindow[$0] < windowCount }
         if !unfinished.isEmpty { throw stuck(unfinished) }
         makespan = max(makespan, kernel.now)
         return EmulationResult(
             spikes: spikeTrains(), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
-            chip: chip, usedCores: layout.activeCores.filter { $0 != layout.portCore }, neuronsPerCore: neuronsPerCore(),
+            chip: chip, usedCores: layout.usedCores, neuronsPerCore: neuronsPerCore(),
             synapsesPerCore: synapsesPerCore(), participatingRouters: participatingRouters)
     }
 
     mutating func reset() {
-        for n in state.indices { state[n] = NeuronState() }
-        for c in queues.indices {
-            queues[c].removeAll()
+        for n in state.indices {
+            state[n] = NeuronState()
+            touched[n] = false
+        }
+        for s in queues.indices {
+            queues[s].removeAll()
+            nextWindow[s] = 0
+            computing[s] = false
+        }
+        for c in outbox.indices {
             outbox[c].removeAll(keepingCapacity: true)
             outboxHead[c] = 0
             interfaceFree[c] = 0
             coreFree[c] = 0
-            nextWindow[c] = 0
             markers[c] = [:]
-            computing[c] = false
-        }
-        for n in spikeCount.indices {
-            spikeCount[n] = 0
-            touched[n] = false
         }
         kernel.reset()
         noc.reset()
@@ -54,8 +56,9 @@ extension Emulator {
         spikes.removeAll()
         makespan = 0
         phaseWindow = 0
-        phaseLevel = 0
+        phaseWave = 0
         phaseOutstanding = 0
+        barrierPending = false
         inFlight = 0
     }
 
@@ -77,7 +80,6 @@ extension Emulator {
         for (t, n) in all {
             let k = Int32(spikes.count)
             spikes.append(neuron: Int32(n), time: t, current: 0)
-            spikeCount[n] += 1
             inputByWindow[windowOf(t)].append((k, n))
         }
         if chip.time.sync.mode == .dataflow {
@@ -93,7 +95,7 @@ extension Emulator {
             let p = Int(populationOf[n])
             send(spike: k, neuron: n, time: spikes.time[Int(k)], to: layout.destinations[p][n - populationStart[p]], from: port, ready: kernel.now)
         }
-        if chip.time.sync.mode == .dataflow { sendMarker(window: w, from: port, ready: kernel.now) }
+        if chip.time.sync.mode == .dataflow { sendMarker(window: w, stage: layout.portStage, ready: kernel.now) }
     }
 
     // MARK: - Packets out
@@ -111,14 +113,18 @@ extension Emulator {
         }
     }
 
-    /// End-of-window messages from `source` to every core that waits for it.
-    mutating func sendMarker(window w: Int, from source: Int, ready: Picoseconds) {
-        let cores = layout.downstream[source].map { Int32($0) }
+    /// End-of-window messages from `stage` to every core that waits for it (the stage travels in
+    /// the packet's `neuron` field).
+    mutating func sendMarker(window w: Int, stage: Int, ready: Picoseconds) {
+        let cores = layout.downstreamCores[stage]
         guard !cores.isEmpty else { return }
+        let source = layout.stages[stage].core
         if chip.router.multicast == .sourceReplication {
-            for core in cores { enqueue(noc.make(.sync, source: source, window: w, to: CollectionOfOne(core)), from: source, ready: ready) }
+            for core in cores {
+                enqueue(noc.make(.sync, source: source, neuron: Int32(stage), window: w, to: CollectionOfOne(core)), from: source, ready: ready)
+            }
         } else {
-            enqueue(noc.make(.sync, source: source, window: w, to: cores), from: source, ready: ready)
+            enqueue(noc.make(.sync, source: source, neuron: Int32(stage), window: w, to: cores), from: source, ready: ready)
         }
     }
 
@@ -181,7 +187,7 @@ extension Emulator {
         case .coreReceive:
             receive(packet: Int(event.b), at: Int(event.a))
         case .windowDone:
-            windowDone(core: Int(event.a), window: Int(event.b))
+            windowDone(stage: Int(event.a), window: Int(event.b))
         case .barrierDone:
             advancePhase()
         }
@@ -227,25 +233,27 @@ extension Emulator {
             queueArrivals(neuron: Int(packet.neuron), spike: packet.spike, time: packet.time, at: core)
         case .sync:
             counters.cores[phase.rawValue][core].syncReceived += 1
-            markers[core][Int(packet.source)] = Int(packet.window) + 1
-            tryStart(core)
+            markers[core][Int(packet.neuron)] = Int(packet.window) + 1
+            for stage in layout.stagesOfCore[core] { tryStart(stage) }
         }
         if chip.time.sync.mode == .barrier { checkPhase() }
     }
 
     /// The model-time events for spike `k` of `neuron` at the targets on `core`: one delivery per
-    /// projection without delays, one arrival per synapse with delays.
+    /// projection without delays, one arrival per synapse with delays, each in the queue of the
+    /// target population's stage.
     mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
         let source = Int(populationOf[n])
-        let ordinal = spikeOrdinal(spike: k)
         for p in outgoing[source] {
             guard let ranges = layout.targets[p][Int32(core)] else { continue }
+            let projection = network.projections[p]
+            let stage = layout.stageIndex[core &* 4096 &+ layout.populationLevel[projection.target.rawValue]]!
+            // The global spike index orders a neuron's spikes, as the canonical order needs.
             if !projectionHasDelays[p] {
-                if windowOf(t) < nextWindow[core] { counters.latePackets += 1 }
-                queues[core].push(ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: ordinal, projection: Int32(p), target: 0))
+                if windowOf(t) < nextWindow[stage] { counters.latePackets += 1 }
+                queues[stage].push(ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(p), target: 0))
                 continue
             }
-            let projection = network.projections[p]
             let delays = projection.delays!
             let base = (n - populationStart[source]) &* projection.targetSize
             let first = populationStart[projection.target.rawValue]
@@ -254,55 +262,59 @@ extension Emulator {
                     let j = target - first
                     let arrival = t + delays[base &+ j]
                     guard arrival <= duration else { continue }
-                    if windowOf(arrival) < nextWindow[core] { counters.latePackets += 1 }
-                    queues[core].push(ForwardEvent(time: arrival, kind: .arrival, neuron: Int32(n), sequence: ordinal, projection: Int32(p), target: Int32(j)))
+                    if windowOf(arrival) < nextWindow[stage] { counters.latePackets += 1 }
+                    queues[stage].push(ForwardEvent(time: arrival, kind: .arrival, neuron: Int32(n), sequence: k, projection: Int32(p), target: Int32(j)))
                 }
             }
         }
     }
 
-    /// Orders a neuron's spikes: any value increasing with each neuron's spikes will do; the
-    /// global emission index does.
-    @inline(__always) func spikeOrdinal(spike k: Int32) -> Int32 { k }
-
     // MARK: - Windows
 
-    /// Dataflow: starts core `core`'s next window if all its input for that window is in.
-    mutating func tryStart(_ core: Int) {
-        guard chip.time.sync.mode == .dataflow, !computing[core], nextWindow[core] < windowCount else { return }
-        let w = nextWindow[core]
-        for u in layout.sameWindowUpstream[core] where (markers[core][u] ?? 0) < w + 1 { return }
-        for u in layout.nextWindowUpstream[core] where (markers[core][u] ?? 0) < w { return }
-        compute(core: core, window: w, from: max(kernel.now, coreFree[core]))
+    /// Whether `stage` has finished window `w` as far as a stage on `core` can know: directly on the
+    /// same core, from its end-of-window messages otherwise.
+    func finished(_ stage: Int, window w: Int, seenFrom core: Int) -> Bool {
+        w < 0 || (layout.stages[stage].core == core ? nextWindow[stage] > w : (markers[core][stage] ?? 0) > w)
     }
 
-    mutating func windowDone(core: Int, window w: Int) {
-        computing[core] = false
-        nextWindow[core] = w + 1
+    /// Dataflow: starts `stage`'s next window if all its input for that window is in.
+    mutating func tryStart(_ stage: Int) {
+        guard chip.time.sync.mode == .dataflow, !computing[stage], nextWindow[stage] < windowCount else { return }
+        let w = nextWindow[stage]
+        let core = layout.stages[stage].core
+        for u in layout.sameWindowUpstream[stage] where !finished(u, window: w, seenFrom: core) { return }
+        for u in layout.nextWindowUpstream[stage] where !finished(u, window: w - 1, seenFrom: core) { return }
+        compute(stage: stage, window: w, from: max(kernel.now, coreFree[core]))
+    }
+
+    mutating func windowDone(stage: Int, window w: Int) {
+        computing[stage] = false
+        nextWindow[stage] = w + 1
         makespan = max(makespan, kernel.now)
         if chip.time.sync.mode == .dataflow {
-            sendMarker(window: w, from: core, ready: kernel.now)
-            tryStart(core)
+            sendMarker(window: w, stage: stage, ready: kernel.now)
+            for s in layout.stagesOfCore[layout.stages[stage].core] { tryStart(s) }
         } else {
             phaseOutstanding -= 1
             checkPhase()
         }
     }
 
-    /// Core `core` computes window `w` from hardware time `start`: its events in canonical order,
-    /// charging each operation's latency; spikes leave as packets when they are formed.
-    mutating func compute(core: Int, window w: Int, from start: Picoseconds) {
-        computing[core] = true
+    /// `stage` computes window `w` from hardware time `start`: its events in canonical order,
+    /// charging each operation's latency on its core; spikes leave as packets when they are formed.
+    mutating func compute(stage: Int, window w: Int, from start: Picoseconds) {
+        computing[stage] = true
+        let core = layout.stages[stage].core
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
-        while let event = queues[core].first, windowOf(event.time) <= w {
-            _ = queues[core].pop()
+        while let event = queues[stage].first, windowOf(event.time) <= w {
+            _ = queues[stage].pop()
             let n = Int(event.neuron)
             switch event.kind {
             case .check:
                 let c = constants[Int(populationOf[n])]
                 if let t = state[n].check(c, end: duration) {
-                    queues[core].push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
+                    queues[stage].push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
                 }
             case .spike:
                 guard event.sequence == state[n].version else { continue }
@@ -311,37 +323,29 @@ extension Emulator {
                 let currentAtSpike = state[n].fire(at: event.time, c)
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: event.time, current: currentAtSpike)
-                spikeCount[n] += 1
                 touched[n] = true
                 ops.spikes += 1
                 elapsed += latency.spikeEmit
                 if let check = state[n].checkTime(c, end: duration) {
-                    queues[core].push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
+                    queues[stage].push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
                 }
                 queueArrivals(neuron: n, spike: k, time: event.time, at: core)
                 send(spike: k, neuron: n, time: event.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
             case .delivery, .arrival:
                 let projection = network.projections[Int(event.projection)]
-                let source = Int(event.neuron) - populationStart[projection.source.rawValue]
+                let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
                 let targetPopulation = projection.target.rawValue
                 let c = constants[targetPopulation]
                 let first = populationStart[targetPopulation]
-                let ranges: [Range<Int>]
-                let base: Int
-                if event.kind == .delivery {
-                    ranges = layout.targets[Int(event.projection)][Int32(core)]!
-                    base = source &* projection.targetSize
-                } else {
-                    let j = Int(event.target)
-                    ranges = [(first + j)..<(first + j + 1)]
-                    base = source &* projection.targetSize
-                }
+                let ranges = event.kind == .delivery
+                    ? layout.targets[Int(event.projection)][Int32(core)]!
+                    : [(first + Int(event.target))..<(first + Int(event.target) + 1)]
                 for range in ranges {
                     let offset = base &+ (range.lowerBound - first)
                     if kinds[targetPopulation] == .lif {
                         ReferenceSimulator.deliverToLIF(
                             weights: projection.weights, base: offset, targets: range, time: event.time, constants: c,
-                            end: duration, state: &state, queue: &queues[core])
+                            end: duration, state: &state, queue: &queues[stage])
                     } else {
                         var cache = DecayCache()
                         for (i, target) in range.enumerated() {
@@ -350,15 +354,14 @@ extension Emulator {
                         }
                     }
                     for target in range { touched[target] = true }
-                    let count = UInt64(range.count)
-                    ops.synapticOps += count
-                    ops.neuronUpdatesEvent += count
+                    ops.synapticOps += UInt64(range.count)
+                    ops.neuronUpdatesEvent += UInt64(range.count)
                     elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
                 }
             }
         }
-        // Every neuron of the core is updated once per window (charged as active or inactive).
-        for n in layout.neurons[core] {
+        // Every neuron is updated once per window (charged as active or inactive).
+        for n in layout.stages[stage].neurons {
             if touched[n] {
                 ops.neuronUpdatesActive += 1
                 touched[n] = false
@@ -370,28 +373,28 @@ extension Emulator {
         ops.busy = elapsed
         counters.cores[phase.rawValue][core].add(ops)
         coreFree[core] = start + elapsed
-        kernel.schedule(.windowDone, at: start + elapsed, core, w)
+        kernel.schedule(.windowDone, at: start + elapsed, stage, w)
     }
 
     // MARK: - Barrier synchronisation
 
-    /// Starts wave `phaseLevel` of window `phaseWindow`: the port injects (wave 0) or the cores of
+    /// Starts wave `phaseWave` of window `phaseWindow`: the port injects (wave 0) or the stages of
     /// that depth compute.
     mutating func startPhase() {
-        if phaseLevel == 0 {
+        if phaseWave == 0 {
             queuePortWindow(phaseWindow)
         } else {
-            for c in layout.activeCores where c != layout.portCore && layout.level[c] == phaseLevel {
+            for s in layout.stages.indices where s != layout.portStage && layout.wave[s] == phaseWave {
                 phaseOutstanding += 1
-                compute(core: c, window: phaseWindow, from: max(kernel.now, coreFree[c]))
+                compute(stage: s, window: phaseWindow, from: max(kernel.now, coreFree[layout.stages[s].core]))
             }
         }
         checkPhase()
     }
 
-    /// Closes the wave with a barrier once its cores are done and the mesh has drained.
+    /// Closes the wave with a barrier once its stages are done and the mesh has drained.
     mutating func checkPhase() {
-        guard phaseOutstanding == 0, inFlight == 0, !barrierPending else { return }
+        guard chip.time.sync.mode == .barrier, phaseOutstanding == 0, inFlight == 0, !barrierPending, phaseWindow < windowCount else { return }
         barrierPending = true
         counters.barriers[phase.rawValue] += 1
         let barrier = picoseconds(chip.time.sync.latency.seconds(routers: participatingRouters) ?? 0)
@@ -401,37 +404,45 @@ extension Emulator {
     mutating func advancePhase() {
         barrierPending = false
         makespan = max(makespan, kernel.now)
-        phaseLevel += 1
-        if phaseLevel == layout.levels {
-            phaseLevel = 0
+        phaseWave += 1
+        if phaseWave == layout.waves {
+            phaseWave = 0
             phaseWindow += 1
-            guard phaseWindow < windowCount else { return }
+            guard phaseWindow < windowCount else {
+                for s in layout.stages.indices { nextWindow[s] = windowCount }
+                return
+            }
         }
         startPhase()
     }
 
     /// Routers that host a used core or the I/O port (those a barrier spans).
     var participatingRouters: Int {
-        var routers = Set(layout.activeCores.filter { $0 != layout.portCore }.map { noc.router(ofCore: $0) })
+        var routers = Set(layout.usedCores.map { noc.router(ofCore: $0) })
         routers.insert(noc.portRouter)
         return routers.count
     }
 
     // MARK: - Diagnostics
 
-    func stuck(_ cores: [Int]) -> EmulatorError {
-        let details = cores.prefix(5).map { c -> String in
-            let w = nextWindow[c]
-            let missing = layout.sameWindowUpstream[c].filter { (markers[c][$0] ?? 0) < w + 1 }
-                + layout.nextWindowUpstream[c].filter { (markers[c][$0] ?? 0) < w }
-            let names = missing.map { $0 == layout.portCore ? "the I/O port" : "core \($0)" }.joined(separator: ", ")
-            return "core \(c) waits in window \(w) of \(windowCount) for \(names.isEmpty ? "a barrier" : names)"
+    func stuck(_ unfinished: [Int]) -> EmulatorError {
+        let details = unfinished.prefix(5).map { s -> String in
+            let w = nextWindow[s]
+            let core = layout.stages[s].core
+            let missing = layout.sameWindowUpstream[s].filter { !finished($0, window: w, seenFrom: core) }
+                + layout.nextWindowUpstream[s].filter { !finished($0, window: w - 1, seenFrom: core) }
+            let names = missing.map { layout.stages[$0].core == layout.portCore ? "the I/O port" : "core \(layout.stages[$0].core)" }
+            return "core \(core) (level \(layout.stages[s].level)) waits in window \(w) of \(windowCount) for \(names.isEmpty ? "a barrier" : names.joined(separator: ", "))"
         }
         return EmulatorError(
             "the chip stopped making progress at \(kernel.now) ps with \(inFlight) packets in flight: " + details.joined(separator: "; "))
     }
 
-    func neuronsPerCore() -> [Int] { layout.neurons.map(\.count) }
+    func neuronsPerCore() -> [Int] {
+        var counts = Array(repeating: 0, count: layout.coreCount + 1)
+        for core in layout.coreOf { counts[Int(core)] += 1 }
+        return counts
+    }
 
     func synapsesPerCore() -> [Int] {
         var synapses = Array(repeating: 0, count: layout.coreCount + 1)

@@ -8,20 +8,21 @@ import SpikingModel
 ///
 /// **Two clocks.** Model time (seconds, `Double`) is the neurons' continuous time; hardware time
 /// (integer picoseconds) is when the chip does each piece of work. Each core owns the neurons
-/// placed on it and processes its own events — crossing checks, spikes, spike deliveries — in
-/// the canonical order of the functional reference, one model-time *window* (the chip's time
-/// step) at a time, with the very same arithmetic (``NeuronState``). A core starts window `w`
-/// only when every core whose spikes can reach it within `w` has finished `w` (and those whose
-/// spikes need at least a window of delay have finished `w − 1`), so it has all of its input:
+/// placed on it and processes their events — crossing checks, spikes, spike deliveries — in the
+/// canonical order of the functional reference, with the very same arithmetic (``NeuronState``),
+/// one model-time *window* (the chip's time step) at a time and, within a window, level by level
+/// (see ``EmulatorLayout``). A stage starts window `w` only when every stage whose spikes can
+/// reach it within `w` has finished `w` (and those whose spikes need at least a window of delay
+/// have finished `w − 1`), so it has all of its input:
 ///
-/// - **dataflow** synchronisation: each core sends an end-of-window message to the cores that
+/// - **dataflow** synchronisation: each stage sends an end-of-window message to the cores that
 ///   wait for it, behind its spike packets on the same routes (so it arrives after them);
-/// - **barrier** synchronisation: cores compute in waves (the port, then cores by depth of the
+/// - **barrier** synchronisation: stages compute in waves (the port, then by depth of the
 ///   dependency graph), each wave closed by a chip-wide barrier once the mesh has drained.
 ///
 /// Hence the spikes are exactly those of ``ReferenceSimulator``, whatever the chip's latencies,
-/// buffer sizes or multicast style; only a lossy queue policy (which drops spikes, and counts them)
-/// changes the result.
+/// buffer sizes or multicast style; only a lossy queue policy (which drops spikes, and counts
+/// them) changes the result.
 public struct Emulator {
     public let chip: ChipSpec
     public let network: Network
@@ -37,7 +38,7 @@ public struct Emulator {
     /// Outgoing projections per population.
     let outgoing: [[Int]]
     var state: [NeuronState]
-    /// Model-time event queue of each core.
+    /// Model-time event queue of each stage.
     var queues: [EventQueue]
     let window: Double
     let windowCount: Int
@@ -48,21 +49,21 @@ public struct Emulator {
     var noc: NetworkOnChip
     var counters: EmulationCounters
     var effects = NetworkOnChip.Effects()
-    /// Per core (and port): outbox of packets (index, ready time), network interface free time.
+    /// Per core (and port): outbox of packets (index, ready time), network interface free time,
+    /// core free time.
     var outbox: [[(packet: Int, ready: Picoseconds)]]
     var outboxHead: [Int]
     var interfaceFree: [Picoseconds]
     var coreFree: [Picoseconds]
-    /// Per core: the next window to compute, and the windows for which each upstream core's
-    /// end-of-window message has arrived (`markers[core][upstream]` = windows complete).
+    /// Per stage: the next window to compute, and whether it is computing.
     var nextWindow: [Int]
-    var markers: [[Int: Int]]
     var computing: [Bool]
-    var windowsDone = 0
+    /// Per core: windows complete per upstream stage, from end-of-window messages received.
+    var markers: [[Int: Int]]
     var makespan: Picoseconds = 0
     // Barrier mode.
     var phaseWindow = 0
-    var phaseLevel = 0
+    var phaseWave = 0
     var phaseOutstanding = 0
     var barrierPending = false
     /// Packet destinations created and not yet delivered (or dropped).
@@ -72,9 +73,7 @@ public struct Emulator {
 
     /// The spikes of the last run, in emission order.
     public internal(set) var spikes = SpikeRecord()
-    /// Per-neuron spike ordinal (per source neuron, for the canonical order of deliveries).
-    var spikeCount: [Int32]
-    /// Touched neurons in the current window, per core (for active/inactive neuron updates).
+    /// Neurons touched in the current window (for active and inactive neuron updates).
     var touched: [Bool]
 
     let costs: CostTable
@@ -105,7 +104,7 @@ public struct Emulator {
         outgoing = network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } }
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
-        queues = Array(repeating: EventQueue(), count: cores)
+        queues = Array(repeating: EventQueue(), count: layout.stages.count)
         window = chip.time.window
         duration = network.duration
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
@@ -116,10 +115,9 @@ public struct Emulator {
         outboxHead = Array(repeating: 0, count: cores)
         interfaceFree = Array(repeating: 0, count: cores)
         coreFree = Array(repeating: 0, count: cores)
-        nextWindow = Array(repeating: 0, count: cores)
+        nextWindow = Array(repeating: 0, count: layout.stages.count)
+        computing = Array(repeating: false, count: layout.stages.count)
         markers = Array(repeating: [:], count: cores)
-        computing = Array(repeating: false, count: cores)
-        spikeCount = Array(repeating: 0, count: network.neuronCount)
         touched = Array(repeating: false, count: network.neuronCount)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)

@@ -1,45 +1,63 @@
-// EmulatorLayout: where every neuron lives, where every spike must go, and which cores wait for
-// which within a window — derived once from a network, a chip and a placement.
+// EmulatorLayout: where every neuron lives, where every spike must go, and which parts of the
+// chip wait for which within a window — derived once from a network, a chip and a placement.
 
 import ChipDescription
 import SpikingModel
 
 /// The static structure the emulator runs on.
 ///
-/// Cores are the chip's cores that hold neurons, plus one pseudo-core for the I/O port
-/// (index ``portCore``), which injects the input populations' spikes.
+/// The unit of scheduling is a **stage**: the neurons of one *level* on one core. A population's
+/// level is its depth in the graph of projections whose delays are shorter than a window (the
+/// spikes that must be delivered within the window they are emitted in): inputs are level 0,
+/// populations they drive level 1, and so on. A core computes a window level by level, and a
+/// stage waits only for the stages that can send it spikes within that window. This keeps the
+/// exact semantics whatever the placement, as long as the stage graph has no cycle — a cycle
+/// needs a recurrent connection with a delay shorter than the window between two cores.
+///
+/// Cores are the chip's cores, plus one pseudo-core for the I/O port (index ``portCore``),
+/// which injects the input populations' spikes as stage 0.
 struct EmulatorLayout {
+    struct Stage {
+        var core: Int
+        var level: Int
+        /// Neurons (global indices) of the stage.
+        var neurons: [Int]
+    }
+
     /// Core of every neuron (global index); the port for input neurons.
     let coreOf: [Int32]
-    /// For each source population, the cores its spikes must reach (sorted, without the source's own
-    /// core — that is handled locally — for placed populations).
+    /// Level of every population.
+    let populationLevel: [Int]
+    /// For each source population and neuron, the cores its spikes must reach other than its own.
     let destinations: [[[Int32]]]
     /// For projection p and core c: the ranges of global target neurons of p on c.
     let targets: [[Int32: [Range<Int>]]]
-    /// Cores (and the port) that hold neurons, in index order.
-    let activeCores: [Int]
-    /// The neurons (global indices) on each core; the port's are the input neurons.
-    let neurons: [[Int]]
-    /// Per core: upstream cores whose window-w traffic it needs before window w (same-window
-    /// dependencies) and those whose window-(w−1) traffic it needs (delays of a window or more).
+    let stages: [Stage]
+    /// Stage of (core, level).
+    let stageIndex: [Int: Int]
+    /// Per stage: stages whose window-w spikes it needs before window w, and those whose
+    /// window-(w−1) spikes it needs (all their projections into it have delays of a window or more).
     let sameWindowUpstream: [[Int]]
     let nextWindowUpstream: [[Int]]
-    /// Per core: the cores that wait for its end-of-window markers.
-    let downstream: [[Int]]
-    /// Barrier mode: the wave in which each core computes a window (the port is wave 0).
-    let level: [Int]
-    let levels: Int
+    /// Per stage: the cores with stages that wait for its end-of-window messages.
+    let downstreamCores: [[Int32]]
+    /// Per stage: its wave in barrier mode (the port's stage is wave 0).
+    let wave: [Int]
+    let waves: Int
+    /// Per core: its stages in level order.
+    let stagesOfCore: [[Int]]
+    /// Cores holding neurons (not the port).
+    let usedCores: [Int]
     let portCore: Int
+    let portStage: Int
     let coreCount: Int
 
-    /// - Throws: a message when the same-window dependencies between cores form a cycle (a
-    ///   recurrent connection across cores with delays shorter than a window, which no window
-    ///   protocol can keep exact).
     init(network: Network, chip: ChipSpec, placement: Placement) throws(EmulatorError) {
         let coreCount = chip.mesh.coreCount
         self.coreCount = coreCount
         portCore = coreCount
         let window = chip.time.window
+        let start = network.populations.indices.map { network.firstNeuron(of: PopulationID($0)) }
         var coreOf: [Int32] = []
         for (p, population) in network.populations.enumerated() {
             if population.kind == .input {
@@ -49,10 +67,26 @@ struct EmulatorLayout {
             }
         }
         self.coreOf = coreOf
-        var neurons = Array(repeating: [Int](), count: coreCount + 1)
-        for (n, core) in coreOf.enumerated() { neurons[Int(core)].append(n) }
-        self.neurons = neurons
-        let start = network.populations.indices.map { network.firstNeuron(of: PopulationID($0)) }
+
+        // Levels: longest paths over projections that deliver within a window (self-projections
+        // are handled inside a stage).
+        func withinWindow(_ projection: Projection) -> Bool { (projection.delays?.min() ?? 0) < window * (1 + 1e-9) }
+        var level = Array(repeating: -1, count: network.populations.count)
+        func levelOf(_ p: Int, _ path: Set<Int>) throws(EmulatorError) -> Int {
+            if level[p] >= 0 { return level[p] }
+            if path.contains(p) {
+                throw EmulatorError(
+                    "populations drive each other within one window (through \"\(network.populations[p].name)\"): a loop of projections needs a delay of at least the chip's window (\(window) s) somewhere")
+            }
+            var l = network.populations[p].kind == .input ? 0 : 1
+            for q in network.projections where q.target.rawValue == p && q.source.rawValue != p && withinWindow(q) {
+                l = max(l, try levelOf(q.source.rawValue, path.union([p])) + 1)
+            }
+            level[p] = l
+            return l
+        }
+        for p in network.populations.indices { _ = try levelOf(p, []) }
+        populationLevel = level
 
         // Targets of each projection per core, as ranges of consecutive neurons.
         var targets: [[Int32: [Range<Int>]]] = []
@@ -60,75 +94,94 @@ struct EmulatorLayout {
             var byCore: [Int32: [Range<Int>]] = [:]
             let first = start[projection.target.rawValue]
             var runStart = first
-            for n in first..<(first + projection.targetSize) {
-                let last = n + 1 == first + projection.targetSize
-                if last || coreOf[n + 1] != coreOf[n] {
-                    byCore[coreOf[n], default: []].append(runStart..<(n + 1))
-                    runStart = n + 1
-                }
+            for n in first..<(first + projection.targetSize) where n + 1 == first + projection.targetSize || coreOf[n + 1] != coreOf[n] {
+                byCore[coreOf[n], default: []].append(runStart..<(n + 1))
+                runStart = n + 1
             }
             targets.append(byCore)
         }
         self.targets = targets
 
-        // Destination cores per source neuron: the target cores of every outgoing projection,
-        // other than the source's own core.
         var destinations: [[[Int32]]] = []
         for (p, population) in network.populations.enumerated() {
             let outgoing = network.projections.indices.filter { network.projections[$0].source.rawValue == p }
             let allTargets = Set(outgoing.flatMap { targets[$0].keys })
-            destinations.append(
-                (0..<population.size).map { i in
-                    allTargets.filter { $0 != coreOf[start[p] + i] }.sorted()
-                })
+            destinations.append((0..<population.size).map { i in allTargets.filter { $0 != coreOf[start[p] + i] }.sorted() })
         }
         self.destinations = destinations
 
-        // The core dependency graph.
-        var same = Array(repeating: Set<Int>(), count: coreCount + 1)
-        var next = Array(repeating: Set<Int>(), count: coreCount + 1)
+        // Stages.
+        var stageIndex: [Int: Int] = [:]
+        var stages: [Stage] = []
+        func key(_ core: Int, _ level: Int) -> Int { core &* 4096 &+ level }
+        for (p, population) in network.populations.enumerated() where population.kind != .input {
+            for n in start[p]..<(start[p] + population.size) {
+                let k = key(Int(coreOf[n]), level[p])
+                if stageIndex[k] == nil {
+                    stageIndex[k] = stages.count
+                    stages.append(Stage(core: Int(coreOf[n]), level: level[p], neurons: []))
+                }
+                stages[stageIndex[k]!].neurons.append(n)
+            }
+        }
+        if stageIndex[key(coreCount, 0)] == nil {
+            stageIndex[key(coreCount, 0)] = stages.count
+            stages.append(Stage(core: coreCount, level: 0, neurons: []))
+        }
+        portStage = stageIndex[key(coreCount, 0)]!
+        self.stageIndex = stageIndex
+        self.stages = stages
+
+        // Stage dependencies.
+        var same = Array(repeating: Set<Int>(), count: stages.count)
+        var next = Array(repeating: Set<Int>(), count: stages.count)
         for (index, projection) in network.projections.enumerated() {
-            let sourceStart = start[projection.source.rawValue]
-            let sourceCores = Set(coreOf[sourceStart..<(sourceStart + projection.sourceSize)].map(Int.init))
-            let minDelay = projection.delays?.min() ?? 0
-            let crossesWindow = minDelay >= window * (1 + 1e-9)
+            let s = projection.source.rawValue
+            let sourceCores = Set(coreOf[start[s]..<(start[s] + projection.sourceSize)].map(Int.init))
+            let inWindow = withinWindow(projection)
             for d in targets[index].keys.map(Int.init) {
-                for s in sourceCores where s != d {
-                    if crossesWindow && s != coreCount { next[d].insert(s) } else { same[d].insert(s) }
+                let to = stageIndex[key(d, level[projection.target.rawValue])]!
+                for c in sourceCores {
+                    let from = stageIndex[key(c, level[s])]!
+                    guard from != to else { continue }  // within one stage: handled in order
+                    if inWindow { same[to].insert(from) } else { next[to].insert(from) }
                 }
             }
         }
         sameWindowUpstream = same.map { $0.sorted() }
         nextWindowUpstream = next.map { $0.sorted() }
-        var down = Array(repeating: [Int](), count: coreCount + 1)
-        for d in 0...coreCount {
-            for s in Set(same[d]).union(next[d]) { down[s].append(d) }
-        }
-        downstream = down.map { $0.sorted() }
-        var used = Set(coreOf.map(Int.init))
-        used.insert(coreCount)
-        activeCores = used.sorted()
-
-        // Waves: longest path from the port over same-window edges; a cycle is an error.
-        var level = Array(repeating: 0, count: coreCount + 1)
-        var state = Array(repeating: 0, count: coreCount + 1)  // 0 new, 1 on stack, 2 done
-        func visit(_ c: Int, _ path: [Int]) throws(EmulatorError) -> Int {
-            if state[c] == 2 { return level[c] }
-            if state[c] == 1 {
-                let cycle = (path.drop { $0 != c } + [c]).map { "core \($0)" }.joined(separator: " → ")
-                throw EmulatorError(
-                    "cores depend on each other within one window (\(cycle)): a recurrent connection between different cores needs delays of at least the chip's window (\(window) s), or its neurons on one core")
+        var downstream = Array(repeating: Set<Int32>(), count: stages.count)
+        for to in stages.indices {
+            for from in same[to].union(next[to]) where stages[from].core != stages[to].core {
+                downstream[from].insert(Int32(stages[to].core))
             }
-            state[c] = 1
-            var l = c == coreCount ? 0 : 1
-            for u in same[c] { l = max(l, try visit(u, path + [c]) + 1) }
-            state[c] = 2
-            level[c] = l
-            return l
         }
-        for c in activeCores { _ = try visit(c, []) }
-        self.level = level
-        levels = (activeCores.map { level[$0] }.max() ?? 0) + 1
+        downstreamCores = downstream.map { $0.sorted() }
+        var byCore = Array(repeating: [Int](), count: coreCount + 1)
+        for (i, stage) in stages.enumerated() { byCore[stage.core].append(i) }
+        stagesOfCore = byCore.map { $0.sorted { stages[$0].level < stages[$1].level } }
+        usedCores = Set(coreOf.map(Int.init)).subtracting([coreCount]).sorted()
+
+        // Waves: longest path over same-window stage edges; a cycle is an error.
+        var depth = Array(repeating: -1, count: stages.count)
+        var onPath = Array(repeating: false, count: stages.count)
+        let port = portStage
+        func waveOf(_ s: Int) throws(EmulatorError) -> Int {
+            if depth[s] >= 0 { return depth[s] }
+            if onPath[s] {
+                throw EmulatorError(
+                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection between different cores needs delays of at least the chip's window (\(window) s), or its neurons on one core")
+            }
+            onPath[s] = true
+            var w = s == port ? 0 : 1
+            for u in same[s] { w = max(w, try waveOf(u) + 1) }
+            onPath[s] = false
+            depth[s] = w
+            return w
+        }
+        for s in stages.indices { _ = try waveOf(s) }
+        self.wave = depth
+        waves = (depth.max() ?? 0) + 1
     }
 }
 
