@@ -83,6 +83,8 @@ public struct EmulationCounters: Sendable, Equatable {
     public var packetsDropped: UInt64 = 0
     /// Packets that arrived after their window had been processed (must be 0: see the report).
     public var latePackets: UInt64 = 0
+    /// Packets that overtook an earlier packet between the same two cores (must be 0).
+    public var reorderedPackets: UInt64 = 0
 
     init(cores: Int, routers: Int) {
         self.cores = Array(repeating: Array(repeating: CoreCounters(), count: cores), count: Phase.allCases.count)

@@ -60,6 +60,7 @@ extension Emulator {
         phaseOutstanding = 0
         barrierPending = false
         inFlight = 0
+        lastSerial.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Inputs
@@ -223,6 +224,9 @@ extension Emulator {
         let now = kernel.now
         inFlight -= 1
         counters.packetsDelivered += 1
+        let pair = Int(packet.source) &* (layout.coreCount + 1) &+ core
+        if let last = lastSerial[pair], packet.serial < last { counters.reorderedPackets += 1 }
+        lastSerial[pair] = packet.serial
         let start = max(now, coreFree[core])
         coreFree[core] = start + latency.receive
         counters.cores[phase.rawValue][core].busy += latency.receive

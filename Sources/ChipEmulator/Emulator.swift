@@ -68,6 +68,8 @@ public struct Emulator {
     var barrierPending = false
     /// Packet destinations created and not yet delivered (or dropped).
     var inFlight = 0
+    /// Last packet serial received per (source, destination) core pair.
+    var lastSerial: [Int: Int32] = [:]
     /// Input spikes of each window: (spike index, neuron).
     var inputByWindow: [[(Int32, Int)]] = []
 

@@ -22,6 +22,9 @@ struct Packet {
     /// The destination cores, `destinations[start ..< start + count]` of the pool.
     var destinationStart: Int32
     var destinationCount: Int32
+    /// Creation order among the packets of the same source (copies keep it): packets between two
+    /// cores must arrive in this order.
+    var serial: Int32
 }
 
 /// The routers and links of a 2-D mesh, as packet-level discrete-event components.
@@ -66,6 +69,7 @@ struct NetworkOnChip {
 
     var packets: [Packet] = []
     var destinations: [Int32] = []
+    private var serials: [Int32] = []
 
     init(chip: ChipSpec, flits: Int) {
         width = chip.mesh.width
@@ -91,6 +95,7 @@ struct NetworkOnChip {
         doneMask = Array(repeating: 0, count: routers * inputs)
         outputFree = Array(repeating: 0, count: routers * outputs)
         roundRobin = Array(repeating: 0, count: routers)
+        serials = Array(repeating: 0, count: routers * coresPerRouter + 1)
     }
 
     mutating func reset() {
@@ -105,6 +110,7 @@ struct NetworkOnChip {
         for i in roundRobin.indices { roundRobin[i] = 0 }
         packets.removeAll(keepingCapacity: true)
         destinations.removeAll(keepingCapacity: true)
+        serials = Array(repeating: 0, count: width * height * coresPerRouter + 1)
     }
 
     var routerCount: Int { width * height }
@@ -123,8 +129,9 @@ struct NetworkOnChip {
     mutating func make(_ kind: Packet.Kind, source: Int, neuron: Int32 = -1, spike: Int32 = -1, window: Int = -1, time: Double = 0, to cores: some Collection<Int32>) -> Int {
         let start = destinations.count
         destinations.append(contentsOf: cores)
+        serials[source] += 1
         packets.append(Packet(kind: kind, source: Int32(source), neuron: neuron, spike: spike, window: Int32(window), time: time,
-                              destinationStart: Int32(start), destinationCount: Int32(cores.count)))
+                              destinationStart: Int32(start), destinationCount: Int32(cores.count), serial: serials[source]))
         return packets.count - 1
     }
 

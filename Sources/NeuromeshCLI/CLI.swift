@@ -47,7 +47,7 @@ public enum CLI {
     /// The subcommands, in the order `neuromesh --help` lists them.
     static let commands: [Command] = [
         simulateCommand, gradCommand, initNetworkCommand,
-        validateCommand, mapCommand,
+        validateCommand, mapCommand, runCommand,
         datasetCommand,
     ]
 

@@ -72,6 +72,7 @@ struct EmulatorTests {
                             reference.forward(input)
                             #expect(result.spikes == reference.spikeTrains(), "\(chipFile) \(multicast) \(sync) seed \(seed) recurrent \(recurrent)")
                             #expect(result.counters.latePackets == 0)
+                            #expect(result.counters.reorderedPackets == 0)
                             #expect(result.counters.packetsCreated == result.counters.packetsDelivered)
                             runs += 1
                         }
@@ -80,5 +81,127 @@ struct EmulatorTests {
             }
         }
         #expect(runs >= 8, "\(chipFile): too few networks could be mapped (\(runs))")
+    }
+}
+
+@Suite("Emulator conservation and back-pressure")
+struct EmulatorConservationTests {
+    static func run(_ chip: ChipSpec, _ network: Network, _ input: InputSpikes, placement: Placement? = nil) throws -> EmulationResult {
+        let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: placement.map { .explicit($0) } ?? .spread)
+        var emulator = try Emulator(network: network, mapping: mapping)
+        return try emulator.run(input)
+    }
+
+    /// Under source replication every spike packet travels the XY route, so the hops per axis are
+    /// the Manhattan distances between the source's and the destination's routers.
+    @Test(arguments: ["loihi.json", "tiny.json", "spinnaker2.json"])
+    func xyHopsAreManhattanDistances(chipFile: String) throws {
+        let chip = variant(loadChip(chipFile), multicast: .sourceReplication, sync: .barrier)
+        let (network, input) = activeNetwork(seed: 7, window: chip.time.window, recurrent: false)
+        let placement = farPlacement(network, chip: chip)
+        let result = try Self.run(chip, network, input, placement: placement)
+        let layout = try EmulatorLayout(network: network, chip: chip, placement: placement)
+        var expectX: UInt64 = 0, expectY: UInt64 = 0
+        func router(_ core: Int) -> (Int, Int) {
+            let r = core == chip.mesh.coreCount ? chip.ioPort.y * chip.mesh.width + chip.ioPort.x : core / chip.mesh.coresPerRouter
+            return (r % chip.mesh.width, r / chip.mesh.width)
+        }
+        for (p, trains) in result.spikes.trains.enumerated() {
+            for (i, times) in trains.enumerated() {
+                let n = network.firstNeuron(of: PopulationID(p)) + i
+                let (sx, sy) = router(Int(layout.coreOf[n]))
+                for d in layout.destinations[p][i] {
+                    let (dx, dy) = router(Int(d))
+                    expectX += UInt64(abs(dx - sx) * times.count)
+                    expectY += UInt64(abs(dy - sy) * times.count)
+                }
+            }
+        }
+        let routers = result.counters.routers[Phase.forward.rawValue]
+        #expect(routers.reduce(0) { $0 + $1.hopsX } == expectX)
+        #expect(routers.reduce(0) { $0 + $1.hopsY } == expectY)
+        #expect(expectX + expectY > 0, "the placement should make spikes cross the mesh")
+    }
+
+    /// Energy is exactly Σ counters × the chip file's costs; packets are conserved.
+    @Test(arguments: bundledChips)
+    func energyIsTheSumOfCountersTimesCosts(chipFile: String) throws {
+        let chip = loadChip(chipFile)
+        let (network, input) = activeNetwork(seed: 3, window: chip.time.window, recurrent: false)
+        let result = try Self.run(chip, network, input, placement: farPlacement(network, chip: chip))
+        let energy = result.energy()
+        var expected = 0.0
+        var unpriced = false
+        func add(_ count: UInt64, _ cost: Double?) {
+            guard count > 0 else { return }
+            if let cost { expected += Double(count) * cost } else { unpriced = true }
+        }
+        let costs = chip.costs
+        for k in result.counters.cores[0] {
+            add(k.synapticOps, costs[.synapticOp].energy)
+            add(k.neuronUpdatesEvent, costs[.neuronUpdateEvent].energy)
+            add(k.neuronUpdatesActive, costs[.neuronUpdateActive].energy)
+            add(k.neuronUpdatesInactive, costs[.neuronUpdateInactive].energy)
+            add(k.spikes, costs[.spikeEmit].energy)
+            add(k.packetsInjected + k.syncSent, costs[.packetInject].energy)
+            add(k.packetsReceived + k.syncReceived, costs[.packetReceive].energy)
+        }
+        for k in result.counters.routers[0] {
+            add(k.localDeliveries, costs[.localDelivery].energy)
+            add(k.hops[0], costs.hop(.north).energy)
+            add(k.hops[1], costs.hop(.east).energy)
+            add(k.hops[2], costs.hop(.south).energy)
+            add(k.hops[3], costs.hop(.west).energy)
+        }
+        add(chip.time.sync.mode == .barrier ? result.counters.barriers[0] : result.counters.cores[0].reduce(0) { $0 + $1.syncSent }, chip.time.sync.energy)
+        if let watts = costs.staticPowerPerCore { expected += watts * Double(result.usedCores.count) * Double(result.latency) * 1e-12 }
+        #expect(abs(energy.total - expected) <= 1e-12 * max(expected, 1e-30))
+        #expect(energy.unpriced.isEmpty == !unpriced || costs.staticPowerPerCore == nil)
+        #expect(result.counters.packetsCreated == result.counters.packetsDelivered + result.counters.packetsDropped)
+        #expect(result.counters.packetsDropped == 0)
+        #expect(abs(energy.perCore.reduce(0, +) + energy.perRouter.reduce(0, +) + (energy.joules["synchronisation"] ?? 0) - energy.total) <= 1e-12 * max(energy.total, 1e-30))
+    }
+
+    /// With one-packet buffers and heavy traffic, stalls rise; nothing is lost or reordered.
+    @Test func oneSlotBuffersStallButLoseNothing() throws {
+        let base = variant(loadChip("tiny.json"), multicast: .sourceReplication, sync: .dataflow)
+        let (network, input) = activeNetwork(seed: 11, window: base.time.window, recurrent: false, sizes: [16, 40, 8])
+        let placement = farPlacement(network, chip: base)
+        var stalls: [Picoseconds] = []
+        var reference = ReferenceSimulator(network: network)
+        reference.forward(input)
+        for depth in [16, 1] {
+            let result = try Self.run(variant(base, multicast: .sourceReplication, sync: .dataflow, depth: depth), network, input, placement: placement)
+            #expect(result.spikes == reference.spikeTrains())
+            #expect(result.counters.packetsCreated == result.counters.packetsDelivered)
+            #expect(result.counters.reorderedPackets == 0)
+            #expect(result.counters.latePackets == 0)
+            stalls.append(result.counters.routers[0].reduce(0) { $0 + $1.stall } + result.counters.cores[0].reduce(0) { $0 + $1.injectionStall })
+        }
+        #expect(stalls[1] > stalls[0], "stalls with 1-packet buffers (\(stalls[1]) ps) should exceed those with 16 (\(stalls[0]) ps)")
+    }
+
+    /// A lossy queue policy drops spikes at full buffers and counts every one.
+    @Test func lossyPolicyCountsItsDrops() throws {
+        var chip = variant(loadChip("tiny.json"), multicast: .sourceReplication, sync: .dataflow, depth: 1)
+        chip.router.queuePolicy = .lossy
+        let (network, input) = activeNetwork(seed: 11, window: chip.time.window, recurrent: false, sizes: [16, 40, 8])
+        let result = try Self.run(chip, network, input, placement: farPlacement(network, chip: chip))
+        #expect(result.counters.packetsCreated == result.counters.packetsDelivered + result.counters.packetsDropped)
+        #expect(result.counters.packetsDropped > 0, "1-slot buffers under this traffic must overflow")
+        #expect(result.counters.routers[0].reduce(0) { $0 + $1.drops } > 0)
+    }
+
+    /// A recurrent projection with delays shorter than a window across cores is refused with a reason.
+    @Test func shortRecurrentDelaysAcrossCoresAreRefused() throws {
+        let chip = loadChip("tiny.json")
+        var (network, _) = activeNetwork(seed: 1, window: chip.time.window, recurrent: true)
+        let r = network.projections.firstIndex { $0.source == $0.target }!
+        network.projections[r].delays = network.projections[r].delays!.map { _ in chip.time.window / 2 }
+        let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .explicit(farPlacement(network, chip: chip)))
+        #expect(throws: EmulatorError.self) { try Emulator(network: network, mapping: mapping) }
+        do { _ = try Emulator(network: network, mapping: mapping) } catch {
+            #expect(error.message.contains("window"))
+        }
     }
 }
