@@ -29,6 +29,8 @@ struct RepetitionResult {
     var spikesPerPopulation: [Int]
     /// A value that depends on all the work (loss values, gradient entries), so it cannot be elided.
     var checksum: Double
+    /// Packets injected into the emulated mesh (0 for functional workloads).
+    var packets: Int = 0
 }
 
 /// A workload ready to run: data loaded, network built, buffers allocated.
@@ -71,6 +73,7 @@ struct Measurement {
     }
 
     var synapticEventsPerSecond: Double { Double(result.synapticEvents) / medianSeconds }
+    var packetsPerSecond: Double { Double(result.packets) / medianSeconds }
     var synapticEventsPerSample: Double { Double(result.synapticEvents) / Double(result.samples) }
     var spikesPerSample: [Double] { result.spikesPerPopulation.map { Double($0) / Double(result.samples) } }
 }
@@ -136,6 +139,7 @@ extension Measurement {
             ("forward_synaptic_events_per_sample", .finite(Double(result.forwardSynapticEvents) / Double(result.samples))),
             ("spikes_per_sample", .object(JSONObject(spikes))),
         ]
+        if result.packets > 0 { members.append(("packets_per_s", .finite(packetsPerSecond.rounded()))) }
         members += details
         members += [
             ("repetitions", .count(seconds.count)),

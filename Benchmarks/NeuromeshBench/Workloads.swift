@@ -17,6 +17,16 @@ let allWorkloads: [Workload] = [
         summary: "ReferenceSimulator forward+backward, MNIST 784-350 LIF-10 LI, max-voltage loss, T = 30 ms",
         maxThreads: 1,
         prepare: { try FunctionalWorkload.mnist($0) }),
+    Workload(
+        name: "forward-5-200-3-loihi",
+        summary: "Emulator forward pass on chips/loihi.json, Yin-Yang 5-200-3 LIF (paper init), T = 50 ms, train split",
+        maxThreads: 1,
+        prepare: { try EmulatorWorkload.yinYang($0) }),
+    Workload(
+        name: "forward-784-1000-10-loihi",
+        summary: "Emulator forward pass on chips/loihi.json, MNIST 784-1000 LIF-10 LI (paper init), T = 30 ms",
+        maxThreads: 1,
+        prepare: { try EmulatorWorkload.mnist($0) }),
 ]
 
 /// Where the MNIST workload looks for the IDX files when `--data-dir` is not given
@@ -93,7 +103,15 @@ struct FunctionalWorkload: PreparedWorkload {
             parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
             inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
             duration: 30e-3, seed: 1)
-        let count = configuration.quick ? 100 : 1000
+        let (inputs, source, notes) = try mnistInputs(configuration, count: configuration.quick ? 100 : 1000)
+        return FunctionalWorkload(
+            network: network, inputs: inputs, loss: .maxVoltage,
+            details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+    }
+
+    /// Latency-coded MNIST training images (from image 5000 on, the paper's training part), or
+    /// synthetic images with MNIST's statistics when the files are absent.
+    static func mnistInputs(_ configuration: BenchmarkConfiguration, count: Int) throws -> (inputs: [InputSpikes], source: String, notes: [String]) {
         let encoding = MNISTEncoding()
         let directory = configuration.dataDirectory ?? defaultMNISTDirectory
         let imagesPath = directory + "/" + MNIST.Split.train.imagesFile
@@ -102,34 +120,27 @@ struct FunctionalWorkload: PreparedWorkload {
             throw BenchmarkError(description: "--data-dir \(directory): no \(MNIST.Split.train.imagesFile)")
         }
         var inputs: [InputSpikes] = []
-        var notes: [String] = []
-        let source: String
-        if found {
-            let images: MNIST
-            do {
-                images = try MNIST.load(directory: directory, split: .train)
-            } catch {
-                throw BenchmarkError(description: "MNIST in \(directory): \(error)")
-            }
-            let first = min(MNIST.paperValidationCount, max(0, images.count - count))
-            guard images.count >= first + count else {
-                throw BenchmarkError(description: "MNIST in \(directory): \(images.count) images, need \(count)")
-            }
-            for index in first..<(first + count) {
-                inputs.append(InputSpikes(times: encoding.spikeTimes(image: index, of: images), label: Int(images.labels[index])))
-            }
-            source = "mnist"
-        } else {
-            notes.append("MNIST not found in \(directory): using synthetic latency-coded images (pass --data-dir)")
+        guard found else {
             var rng = SplitMix64(seed: 784)
             for _ in 0..<count {
                 inputs.append(InputSpikes(times: encoding.spikeTimes(pixels: syntheticImage(&rng)), label: Int(rng.next() % 10)))
             }
-            source = "synthetic"
+            return (inputs, "synthetic", ["MNIST not found in \(directory): using synthetic latency-coded images (pass --data-dir)"])
         }
-        return FunctionalWorkload(
-            network: network, inputs: inputs, loss: .maxVoltage,
-            details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+        let images: MNIST
+        do {
+            images = try MNIST.load(directory: directory, split: .train)
+        } catch {
+            throw BenchmarkError(description: "MNIST in \(directory): \(error)")
+        }
+        let first = min(MNIST.paperValidationCount, max(0, images.count - count))
+        guard images.count >= first + count else {
+            throw BenchmarkError(description: "MNIST in \(directory): \(images.count) images, need \(count)")
+        }
+        for index in first..<(first + count) {
+            inputs.append(InputSpikes(times: encoding.spikeTimes(image: index, of: images), label: Int(images.labels[index])))
+        }
+        return (inputs, "mnist", [])
     }
 
     /// A random 28 × 28 image with MNIST's statistics of active pixels: each pixel is active

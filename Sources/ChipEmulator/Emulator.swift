@@ -157,3 +157,13 @@ struct OperationLatencies {
         receive = ps(.packetReceive)
     }
 }
+
+extension Emulator {
+    /// Bytes of model state the emulator keeps for inference: weights and delays (`Double` each)
+    /// and one ``NeuronState`` per neuron. Routing needs no per-synapse data (projections are
+    /// dense and routes are computed), so this divided by the synapse count is the cost per synapse.
+    public var inferenceStateBytes: Int {
+        network.projections.reduce(0) { $0 + ($1.weights.count + ($1.delays?.count ?? 0)) * MemoryLayout<Double>.stride }
+            + state.count * MemoryLayout<NeuronState>.stride
+    }
+}

@@ -1,0 +1,98 @@
+// EmulatorWorkloads: the forward pass run as packet traffic on an emulated chip.
+
+import ChipDescription
+import ChipEmulator
+import Foundation
+import SpikingModel
+import StrictJSON
+import Training
+
+/// Where the emulator workloads find the chip files (relative to the package root).
+let defaultChipsDirectory = "chips"
+
+/// ``Emulator``: one forward pass per sample on a chip, one thread.
+struct EmulatorWorkload: PreparedWorkload {
+    var emulator: Emulator
+    var inputs: [InputSpikes]
+    var details: [(String, JSONValue)]
+    var populationNames: [String]
+    var notes: [String]
+    var threads: Int { 1 }
+
+    init(network: Network, chipFile: String, inputs: [InputSpikes], details: [(String, JSONValue)], notes: [String] = []) throws {
+        let chip: ChipSpec
+        do {
+            chip = try ChipSpec.load(path: defaultChipsDirectory + "/" + chipFile)
+        } catch {
+            throw BenchmarkError(description: "\(error) (run neuromesh-bench from the package root)")
+        }
+        let mapping: Mapping
+        do {
+            mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .fill)
+        } catch {
+            throw BenchmarkError(description: "mapping onto \(chipFile): \(error)")
+        }
+        do {
+            emulator = try Emulator(network: network, mapping: mapping)
+        } catch {
+            throw BenchmarkError(description: error.message)
+        }
+        self.inputs = inputs
+        populationNames = network.populations.map(\.name)
+        let sizes = network.populations.map { String($0.size) }.joined(separator: "-")
+        self.details = [
+            ("network", .string(sizes)), ("chip", .string(chip.name)), ("cores_used", .count(mapping.usedCores.count)),
+            ("duration_s", .finite(network.duration)),
+            ("bytes_per_synapse", .finite(Double(emulator.inferenceStateBytes) / Double(network.synapseCount))),
+        ] + details
+        self.notes = notes
+    }
+
+    mutating func runRepetition() -> RepetitionResult {
+        var events = 0
+        var packets = 0
+        var spikes = Array(repeating: 0, count: populationNames.count)
+        var checksum = 0.0
+        for input in inputs {
+            let result: EmulationResult
+            do {
+                result = try emulator.run(input)
+            } catch {
+                fatalError("emulation failed: \(error)")
+            }
+            let cores = result.counters.cores[Phase.forward.rawValue]
+            events &+= Int(cores.reduce(0) { $0 + $1.synapticOps })
+            packets &+= Int(cores.reduce(0) { $0 + $1.packetsInjected + $1.syncSent })
+            for (p, trains) in result.spikes.trains.enumerated() { spikes[p] &+= trains.reduce(0) { $0 + $1.count } }
+            checksum += Double(result.latency) * 1e-12 + result.energy().total
+        }
+        return RepetitionResult(
+            synapticEvents: events, forwardSynapticEvents: events, samples: inputs.count, spikesPerPopulation: spikes,
+            checksum: checksum, packets: packets)
+    }
+
+    // MARK: The workloads
+
+    static func yinYang(_ configuration: BenchmarkConfiguration) throws -> EmulatorWorkload {
+        let network = NetworkBuilder.layered(
+            sizes: [YinYangEncoding.inputCount, 200, YinYang.classCount], output: .lif,
+            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
+            inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)],
+            duration: 50e-3, seed: 1)
+        let samples = YinYang.generate(split: .train).prefix(configuration.quick ? 500 : 5000)
+        let encoding = YinYangEncoding()
+        let inputs = samples.map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
+        return try EmulatorWorkload(network: network, chipFile: "loihi.json", inputs: inputs, details: [("inputs", "yinyang"), ("weights_seed", 1)])
+    }
+
+    static func mnist(_ configuration: BenchmarkConfiguration) throws -> EmulatorWorkload {
+        let network = NetworkBuilder.layered(
+            sizes: [MNIST.pixelsPerImage, 1000, MNIST.classCount], output: .li,
+            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
+            inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
+            duration: 30e-3, seed: 1)
+        let (inputs, source, notes) = try FunctionalWorkload.mnistInputs(configuration, count: configuration.quick ? 50 : 500)
+        return try EmulatorWorkload(
+            network: network, chipFile: "loihi.json", inputs: inputs, details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+    }
+}
