@@ -40,6 +40,7 @@ extension Emulator {
         }
         for s in queues.indices {
             queues[s].removeAll()
+            schedules[s].removeAll()
             nextWindow[s] = 0
             computing[s] = false
         }
@@ -311,57 +312,57 @@ extension Emulator {
         let core = layout.stages[stage].core
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
-        while let event = queues[stage].first, windowOf(event.time) <= w {
-            _ = queues[stage].pop()
-            let n = Int(event.neuron)
-            switch event.kind {
-            case .check:
-                let c = constants[Int(populationOf[n])]
-                if let t = state[n].check(c, end: duration) {
-                    queues[stage].push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
-                }
-            case .spike:
-                guard event.sequence == state[n].version else { continue }
+        let neurons = layout.stages[stage].neurons
+        while true {
+            // The earliest event of the window: a neuron's check or spike, or a queued arrival.
+            let next = queues[stage].first.flatMap { windowOf($0.time) <= w ? $0 : nil }
+            if let slot = schedules[stage].first, windowOf(slot.time) <= w,
+                next.map({ ForwardEvent.precedes(slot: (neurons[slot.neuron], slot.time, slot.kind), $0) }) ?? true
+            {
+                let n = neurons[slot.neuron]
                 let p = Int(populationOf[n])
                 let c = constants[p]
-                let currentAtSpike = state[n].fire(at: event.time, c)
+                if slot.kind == .check {
+                    schedules[stage].set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
+                    continue
+                }
+                let currentAtSpike = state[n].fire(at: slot.time, c)
                 let k = Int32(spikes.count)
-                spikes.append(neuron: Int32(n), time: event.time, current: currentAtSpike)
+                spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
                 touched[n] = true
                 ops.spikes += 1
                 elapsed += latency.spikeEmit
-                if let check = state[n].checkTime(c, end: duration) {
-                    queues[stage].push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
-                }
-                queueArrivals(neuron: n, spike: k, time: event.time, at: core)
-                send(spike: k, neuron: n, time: event.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
-            case .delivery, .arrival:
-                let projection = network.projections[Int(event.projection)]
-                let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
-                let targetPopulation = projection.target.rawValue
-                let c = constants[targetPopulation]
-                let first = populationStart[targetPopulation]
-                let ranges = event.kind == .delivery
-                    ? layout.targets[Int(event.projection)][Int32(core)]!
-                    : [(first + Int(event.target))..<(first + Int(event.target) + 1)]
-                for range in ranges {
-                    let offset = base &+ (range.lowerBound - first)
-                    if kinds[targetPopulation] == .lif {
-                        ReferenceSimulator.deliverToLIF(
-                            weights: projection.weights, base: offset, targets: range, time: event.time, constants: c,
-                            end: duration, state: &state, queue: &queues[stage])
-                    } else {
-                        var cache = DecayCache()
-                        for (i, target) in range.enumerated() {
-                            state[target].advance(to: event.time, c, &cache)
-                            state[target].current += projection.weights[offset + i]
-                        }
+                schedules[stage].set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
+                queueArrivals(neuron: n, spike: k, time: slot.time, at: core)
+                send(spike: k, neuron: n, time: slot.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
+                continue
+            }
+            guard let event = next else { break }
+            _ = queues[stage].pop()
+            let projection = network.projections[Int(event.projection)]
+            let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
+            let targetPopulation = projection.target.rawValue
+            let c = constants[targetPopulation]
+            let first = populationStart[targetPopulation]
+            let ranges = event.kind == .delivery
+                ? layout.targets[Int(event.projection)][Int32(core)]!
+                : [(first + Int(event.target))..<(first + Int(event.target) + 1)]
+            for range in ranges {
+                let offset = base &+ (range.lowerBound - first)
+                if kinds[targetPopulation] == .lif {
+                    ReferenceSimulator.deliverToLIF(
+                        weights: projection.weights, base: offset, targets: range, time: event.time, constants: c,
+                        end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
+                } else {
+                    var cache = DecayCache()
+                    for (i, target) in range.enumerated() {
+                        state[target].receive(projection.weights[offset + i], at: event.time, c, &cache)
                     }
-                    for target in range { touched[target] = true }
-                    ops.synapticOps += UInt64(range.count)
-                    ops.neuronUpdatesEvent += UInt64(range.count)
-                    elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
                 }
+                for target in range { touched[target] = true }
+                ops.synapticOps += UInt64(range.count)
+                ops.neuronUpdatesEvent += UInt64(range.count)
+                elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).

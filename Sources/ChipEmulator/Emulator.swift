@@ -38,8 +38,11 @@ public struct Emulator {
     /// Outgoing projections per population.
     let outgoing: [[Int]]
     var state: [NeuronState]
-    /// Model-time event queue of each stage.
+    /// Model-time event queue and neuron schedule of each stage; a neuron's index in its stage's
+    /// schedule.
     var queues: [EventQueue]
+    var schedules: [NeuronSchedule]
+    let localIndex: [Int]
     let window: Double
     let windowCount: Int
     let duration: Double
@@ -107,6 +110,10 @@ public struct Emulator {
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
         queues = Array(repeating: EventQueue(), count: layout.stages.count)
+        schedules = layout.stages.map { NeuronSchedule(count: $0.neurons.count) }
+        var local = Array(repeating: 0, count: network.neuronCount)
+        for stage in layout.stages { for (i, n) in stage.neurons.enumerated() { local[n] = i } }
+        localIndex = local
         window = chip.time.window
         duration = network.duration
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1

@@ -6,9 +6,10 @@
 /// The order key is packed into two words so comparisons are cheap.
 package struct ForwardEvent: Sendable {
     package enum Kind: UInt8, Sendable {
-        /// Time to compute `neuron`'s exact next crossing (a lower bound of it: checks are lazy).
+        /// Time to compute `neuron`'s exact next crossing (kept in a ``NeuronSchedule``; the rank
+        /// is shared with it).
         case check = 0
-        /// A spike of `neuron` (for LIF neurons `sequence` is the trajectory's version).
+        /// A spike of an input neuron (LIF spikes are kept in a ``NeuronSchedule``).
         case spike = 1
         /// Spike `sequence` of `neuron` reaches all targets of projection `projection` (no delays).
         case delivery = 2
@@ -40,6 +41,15 @@ package struct ForwardEvent: Sendable {
     /// The canonical order: time, then checks, spikes, deliveries, arrivals, then source neuron,
     /// spike, projection and target. It depends only on the events, never on insertion order, so any
     /// implementation that processes the same events (the chip emulator) can reproduce it.
+    /// Whether a neuron's scheduled check or spike comes before queued event `b`.
+    @inline(__always) package static func precedes(slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind), _ b: ForwardEvent) -> Bool {
+        if slot.time != b.time { return slot.time < b.time }
+        let kind = UInt64(slot.kind.rawValue)
+        let bKind = b.order >> 62
+        if kind != bKind { return kind < bKind }
+        return slot.neuron < Int(b.neuron)
+    }
+
     @inline(__always) package static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
         if a.time != b.time { return a.time < b.time }
         if a.order != b.order { return a.order < b.order }

@@ -4,7 +4,7 @@
 /// The forward state of one LIF or LI neuron, anchored at the time of its last update.
 ///
 /// Stored as an array of these records (fields used together stay together: every arrival reads
-/// and writes all of them).
+/// and writes all of them). The neuron's pending check or spike lives in a ``NeuronSchedule``.
 package struct NeuronState: Sendable {
     /// `V` at ``time``.
     package var voltage: Double = 0
@@ -12,13 +12,6 @@ package struct NeuronState: Sendable {
     package var current: Double = 0
     /// Model time of the anchor, seconds.
     package var time: Double = 0
-    /// Bumped at every change of the trajectory (arrival or reset); a scheduled spike is valid
-    /// only while it is unchanged.
-    package var version: Int32 = 0
-    /// The version for which a spike event is scheduled (−1: none).
-    package var scheduled: Int32 = -1
-    /// The earliest crossing check this neuron has in the queue (`+∞`: none known).
-    package var pendingCheck: Double = .infinity
 
     package init() {}
 
@@ -33,33 +26,24 @@ package struct NeuronState: Sendable {
     }
 
     /// An arrival of weight `w` at time `t`: `I += w`, a new trajectory.
-    ///
-    /// - Returns: the time of a crossing check to schedule (a lower bound of the next crossing,
-    ///   earlier than any check already pending), or nil.
-    @inline(__always) package mutating func receive(_ w: Double, at t: Double, _ c: LIFConstants, _ cache: inout DecayCache, end: Double) -> Double? {
+    @inline(__always) package mutating func receive(_ w: Double, at t: Double, _ c: LIFConstants, _ cache: inout DecayCache) {
         advance(to: t, c, &cache)
         current += w
-        version &+= 1
-        return checkTime(c, end: end)
     }
 
-    /// The time at which to check for a crossing of the current trajectory, if one is needed.
-    @inline(__always) package mutating func checkTime(_ c: LIFConstants, end: Double) -> Double? {
-        guard let bound = c.crossingLowerBound(v0: voltage, i0: current) else { return nil }
+    /// When to check the current trajectory for a crossing: a cheap lower bound of the crossing
+    /// time (``LIFConstants/crossingLowerBound(v0:i0:)``), or `+∞` if it cannot cross before `end`.
+    @inline(__always) package func checkTime(_ c: LIFConstants, end: Double) -> Double {
+        guard let bound = c.crossingLowerBound(v0: voltage, i0: current) else { return .infinity }
         let check = time + bound
-        guard check < pendingCheck, check <= end else { return nil }
-        pendingCheck = check
-        return check
+        return check <= end ? check : .infinity
     }
 
-    /// A crossing check falls due: the exact crossing of the current trajectory, unless one is
-    /// already scheduled. The result does not depend on when the check runs (it is computed
-    /// from the anchor), so lazy checking gives the same spike times as eager prediction.
-    @inline(__always) package mutating func check(_ c: LIFConstants, end: Double) -> Double? {
-        pendingCheck = .infinity
-        guard scheduled != version else { return nil }
-        guard let u = c.nextCrossing(v0: voltage, i0: current, horizon: end - time) else { return nil }
-        scheduled = version
+    /// The exact crossing of the current trajectory before `end`, or `+∞`. It is computed from
+    /// the anchor, so it does not depend on when the check runs: lazy checking gives the spike
+    /// times of eager prediction.
+    @inline(__always) package func crossing(_ c: LIFConstants, end: Double) -> Double {
+        guard let u = c.nextCrossing(v0: voltage, i0: current, horizon: end - time) else { return .infinity }
         return time + u
     }
 
@@ -69,7 +53,6 @@ package struct NeuronState: Sendable {
         advance(to: t, c, &cache)
         let currentAtSpike = current
         voltage = c.reset
-        version &+= 1
         return currentAtSpike
     }
 }

@@ -11,9 +11,10 @@ extension ReferenceSimulator {
     /// to V_r and may spike again. Spikes later than T and arrivals later than T are dropped.
     ///
     /// Crossings are found lazily: a change of trajectory only schedules a *check* at a cheap
-    /// lower bound of the crossing time; the exact crossing (a root, ``LIFConstants``) is computed
-    /// when the check falls due and no other arrival has changed the trajectory first. It is
-    /// computed from the same anchor either way, so spike times are those of eager prediction.
+    /// lower bound of the crossing time (``NeuronSchedule``); the exact crossing (a root,
+    /// ``LIFConstants``) is computed when the check falls due and no other arrival has changed the
+    /// trajectory first. It is computed from the same anchor either way, so spike times are those
+    /// of eager prediction.
     ///
     /// - Precondition: `input.times.count == network.inputCount`, times finite and ≥ 0.
     public mutating func forward(_ input: InputSpikes) {
@@ -21,6 +22,7 @@ extension ReferenceSimulator {
         spikes.removeAll()
         log.removeAll(keepingCapacity: true)
         queue.removeAll()
+        schedule.removeAll()
         state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
         if outputIsReadout { readouts.reset(count: outputSize) }
 
@@ -36,24 +38,29 @@ extension ReferenceSimulator {
             }
         }
 
-        while let event = queue.pop() {
+        while true {
+            // The earliest event: a neuron's check or spike, or a queued spike or arrival.
+            let next = queue.first
+            if let slot = schedule.first, next.map({ ForwardEvent.precedes(slot: slot, $0) }) ?? true {
+                let n = slot.neuron
+                let p = Int(populationOf[n])
+                let c = constants[p]
+                if slot.kind == .check {
+                    let t = state[n].crossing(c, end: duration)
+                    schedule.set(n, time: t, kind: .spike)
+                } else {
+                    fire(neuron: n, population: p, time: slot.time)
+                }
+                continue
+            }
+            guard let event = queue.pop() else { break }
             switch event.kind {
             case .check:
-                let n = Int(event.neuron)
-                let c = constants[Int(populationOf[n])]
-                if let t = state[n].check(c, end: duration) {
-                    queue.push(ForwardEvent(time: t, kind: .spike, neuron: event.neuron, sequence: state[n].version, projection: 0, target: 0))
-                }
-            case .spike:
-                let n = Int(event.neuron)
-                let p = Int(populationOf[n])
-                if kinds[p] == .input {
-                    let k = Int32(spikes.count)
-                    spikes.append(neuron: event.neuron, time: event.time, current: 0)
-                    scheduleDeliveries(spike: k, neuron: n, population: p, time: event.time)
-                } else if event.sequence == state[n].version {  // else superseded by an arrival
-                    fire(neuron: n, population: p, time: event.time)
-                }
+                preconditionFailure("checks live in the schedule")
+            case .spike:  // an input spike
+                let k = Int32(spikes.count)
+                spikes.append(neuron: event.neuron, time: event.time, current: 0)
+                scheduleDeliveries(spike: k, neuron: Int(event.neuron), population: Int(populationOf[Int(event.neuron)]), time: event.time)
             case .delivery:
                 deliver(event)
             case .arrival:
@@ -86,9 +93,7 @@ extension ReferenceSimulator {
         let k = Int32(spikes.count)
         spikes.append(neuron: Int32(n), time: t, current: currentAtSpike)
         log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
-        if let check = state[n].checkTime(c, end: duration) {
-            queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
-        }
+        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
         scheduleDeliveries(spike: k, neuron: n, population: p, time: t)
     }
 
@@ -100,7 +105,7 @@ extension ReferenceSimulator {
             if !projectionHasDelays[index] {
                 let delivery = ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(index), target: 0)
                 // Nothing else is due at t: the delivery is next in the canonical order anyway.
-                if let next = queue.first, next.time <= t {
+                if queue.first.map({ $0.time <= t }) ?? false || schedule.first.map({ $0.time <= t }) ?? false {
                     queue.push(delivery)
                 } else {
                     deliver(delivery)
@@ -134,7 +139,7 @@ extension ReferenceSimulator {
         if kinds[targetPopulation] == .lif {
             Self.deliverToLIF(
                 weights: projection.weights, base: base, targets: targetStart..<(targetStart + projection.targetSize),
-                time: t, constants: c, end: duration, state: &state, queue: &queue)
+                time: t, constants: c, end: duration, state: &state, schedule: &schedule, scheduleOffset: 0)
             return
         }
         for j in 0..<projection.targetSize {
@@ -143,23 +148,25 @@ extension ReferenceSimulator {
     }
 
     /// The hot loop: one spike's arrival at a range of LIF neurons, with no bounds or uniqueness
-    /// checks. (Static, so that the state and the queue are two separate exclusive accesses.)
+    /// checks; each target's pending event becomes a check of its new trajectory. Neuron `n` is
+    /// entry `n − scheduleOffset` of `schedule`. (Static, so that the state and the schedule are
+    /// two separate exclusive accesses.)
     @inline(__always) package static func deliverToLIF(
         weights: [Double], base: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants, end: Double,
-        state: inout [NeuronState], queue: inout EventQueue
+        state: inout [NeuronState], schedule: inout NeuronSchedule, scheduleOffset: Int
     ) {
         var cache = DecayCache()
         weights.withUnsafeBufferPointer { weights in
             state.withUnsafeMutableBufferPointer { state in
                 var w = base
                 for n in targets {
-                    if let check = state[n].receive(weights[w], at: t, c, &cache, end: end) {
-                        queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
-                    }
+                    state[n].receive(weights[w], at: t, c, &cache)
+                    schedule.setLeaf(n &- scheduleOffset, time: state[n].checkTime(c, end: end), kind: .check)
                     w &+= 1
                 }
             }
         }
+        schedule.repair((targets.lowerBound - scheduleOffset)..<(targets.upperBound - scheduleOffset))
     }
 
     /// One synaptic arrival of weight `w` at neuron `n` at time `t`: `I += w`, then (LIF) a
@@ -177,9 +184,8 @@ extension ReferenceSimulator {
             state[n].current += w
             return
         }
-        if let check = state[n].receive(w, at: t, c, &cache, end: duration) {
-            queue.push(ForwardEvent(time: check, kind: .check, neuron: Int32(n), sequence: 0, projection: 0, target: 0))
-        }
+        state[n].receive(w, at: t, c, &cache)
+        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
     }
 
     /// Advances output readout `o` to `t`, tracking its maximum and weighted integral.

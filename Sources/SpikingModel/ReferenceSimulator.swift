@@ -30,6 +30,7 @@ public struct ReferenceSimulator: Sendable {
     // MARK: Per-sample state (reused)
 
     var state: [NeuronState]
+    var schedule: NeuronSchedule
     var queue = EventQueue()
 
     /// The spikes of the last forward pass, in processing order.
@@ -78,6 +79,7 @@ public struct ReferenceSimulator: Sendable {
         outputIsReadout = network.populations[network.output.rawValue].kind == .li
         let n = running
         state = Array(repeating: NeuronState(), count: n)
+        schedule = NeuronSchedule(count: n)
         adjoint = Array(repeating: AdjointState(), count: n)
         gradients = Gradients(network: network)
     }
