@@ -28,11 +28,7 @@ let mapCommand = Command(
         Options:
           --chip CHIP              the chip description (required)
           --network NETWORK        the network (required)
-          --strategy fill|spread   fill (default): cores in order, each filled before the next;
-                                   spread: each population divided evenly over as many cores
-                                   as it has neurons (more parallelism, more fan-out)
-          --placement FILE         an explicit placement (neuromesh-placement/1; see
-                                   chips/README.md) instead of a strategy
+        \(PlacementOptions.help)
           --learning MODE          inference (default), sgd, sgd-momentum or adam
           --spikes-per-neuron X    expected spikes per neuron per sample for the spike-log check
                                    (default 1)
@@ -51,33 +47,15 @@ let mapCommand = Command(
     run: { args, console in
         let chipPath = try args.required("chip")
         let networkPath = try args.required("network")
-        let strategyText = try args.choice("strategy", ["fill", "spread"])
-        let placementPath = try args.option("placement")
+        let placement = try PlacementOptions(&args)
         let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: "inference")!
         let spikes = try args.double("spikes-per-neuron", default: 1, "a number greater than 0") { $0 > 0 && $0.isFinite }
         let json = args.flag("json")
         try args.finish()
-        if strategyText != nil && placementPath != nil {
-            throw CLIError.usage("--strategy and --placement cannot be combined (a placement file replaces the strategy)")
-        }
         let chip = try ChipSpec.load(path: chipPath)
         let network = try NetworkFile.load(networkPath)
-        let shape = NetworkShape(network)
         let options = MappingOptions(learning: LearningMode(rawValue: learningText)!, spikesPerNeuron: spikes)
-        let strategy: PlacementStrategy
-        if let placementPath {
-            strategy = .explicit(try PlacementFile.load(path: placementPath, shape: shape, chip: chip))
-        } else {
-            strategy = strategyText == "spread" ? .spread : .fill
-        }
-        let mapping: Mapping
-        do throws(MappingError) {
-            mapping = try Mapping.map(shape, onto: chip, strategy: strategy, options: options)
-        } catch {
-            throw CLIError.failure(
-                "network \(networkPath) does not fit chip \"\(chip.name)\" (\(strategy.name), learning \(learningText)):\n"
-                    + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-        }
+        let mapping = try placement.map(NetworkShape(network), onto: chip, options: options, networkPath: networkPath)
         console.out(json ? JSONWriter.string(mapping.encode()) : mappingReport(mapping, networkPath: networkPath))
         return 0
     })

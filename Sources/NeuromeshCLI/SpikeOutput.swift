@@ -8,13 +8,7 @@ enum SpikeOutput {
     /// `[{"population": name, "times_s": [[t, …] per neuron]}, …]` for every non-input population.
     /// `neuromesh run --json` carries exactly this shape under `"spikes"`.
     static func json(_ trains: SpikeTrains, network: Network) -> JSONValue {
-        .array(
-            network.populations.indices.filter { network.populations[$0].kind != .input }.map { p in
-                .object(JSONObject([
-                    ("population", .string(network.populations[p].name)),
-                    ("times_s", .array(trains.trains[p].map { .numbers($0) })),
-                ]))
-            })
+        trains.encode(network: network)
     }
 
     /// A readable listing: per population, spike counts and each spiking neuron's times in ms.

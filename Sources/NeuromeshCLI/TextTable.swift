@@ -66,3 +66,21 @@ extension String {
         self = text
     }
 }
+
+/// A column of quantities in one unit with an SI prefix chosen for its largest value:
+/// `[2.1e-9, 3e-10], "J"` → `("nJ", ["2.1", "0.3"])`.
+/// An all-zero column uses `zeroPrefix`.
+func scaledColumn(_ values: [Double], unit: String, zeroPrefix: String = "") -> (unit: String, cells: [String]) {
+    let largest = values.map(abs).max() ?? 0
+    let prefixes: [(Double, String)] = [(1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")]
+    let (scale, prefix) = largest == 0 ? (1, zeroPrefix) : prefixes.first { largest >= $0.0 } ?? prefixes.last!
+    return (prefix + unit, values.map { $0 == 0 ? "0" : String(format3: $0 / scale) })
+}
+
+/// A fraction as a percentage with up to 4 significant digits: `0.1234` → `"12.34%"`.
+func percentText(_ fraction: Double) -> String {
+    fraction == 0 ? "0%" : String(format3: fraction * 100) + "%"
+}
+
+/// A number with up to 4 significant digits.
+func shortNumber(_ x: Double) -> String { x == 0 ? "0" : String(format3: x) }
