@@ -41,10 +41,12 @@ package struct NeuronSchedule: Sendable {
         for node in stride(from: leaves - 1, through: 1, by: -1) { tree[node] = tree[2 * node] }
     }
 
-    @inline(__always) private func earlier(_ a: Int32, _ b: Int32) -> Bool {
+    /// Whether neuron `a`'s event comes before neuron `b`'s.
+    @inline(__always) private static func earlier(_ a: Int32, _ b: Int32, _ time: UnsafeBufferPointer<Double>, _ kind: UnsafeBufferPointer<Kind>) -> Bool {
         let ta = time[Int(a)], tb = time[Int(b)]
         if ta != tb { return ta < tb }
-        if kind[Int(a)] != kind[Int(b)] { return kind[Int(a)].rawValue < kind[Int(b)].rawValue }
+        let ka = kind[Int(a)].rawValue, kb = kind[Int(b)].rawValue
+        if ka != kb { return ka < kb }
         return a < b
     }
 
@@ -58,32 +60,48 @@ package struct NeuronSchedule: Sendable {
     /// Sets neuron `i`'s event (`time = +∞` removes it) and updates the tree.
     @inline(__always) package mutating func set(_ i: Int, time t: Double, kind k: Kind) {
         setLeaf(i, time: t, kind: k)
-        var node = (leaves + i) >> 1
-        while node >= 1 {
-            let winner = earlier(tree[2 * node], tree[2 * node + 1]) ? tree[2 * node] : tree[2 * node + 1]
-            if tree[node] == winner && winner != Int32(i) { break }
-            tree[node] = winner
-            node >>= 1
+        let leaves = self.leaves
+        time.withUnsafeBufferPointer { time in
+            kind.withUnsafeBufferPointer { kind in
+                tree.withUnsafeMutableBufferPointer { tree in
+                    var node = (leaves + i) >> 1
+                    while node >= 1 {
+                        let left = tree[2 * node], right = tree[2 * node + 1]
+                        let winner = Self.earlier(left, right, time, kind) ? left : right
+                        if tree[node] == winner && winner != Int32(i) { break }
+                        tree[node] = winner
+                        node >>= 1
+                    }
+                }
+            }
         }
     }
 
     /// Sets neuron `i`'s event without updating the tree: call ``repair(_:)`` for the range after.
     @inline(__always) package mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
-        time[i] = t
-        kind[i] = k
+        time.withUnsafeMutableBufferPointer { $0[i] = t }
+        kind.withUnsafeMutableBufferPointer { $0[i] = k }
     }
 
     /// Brings the tree up to date after ``setLeaf(_:time:kind:)`` on the neurons in `range`.
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        var lo = (leaves + range.lowerBound) >> 1
-        var hi = (leaves + range.upperBound - 1) >> 1
-        while lo >= 1 {
-            for node in lo...hi {
-                tree[node] = earlier(tree[2 * node], tree[2 * node + 1]) ? tree[2 * node] : tree[2 * node + 1]
+        let leaves = self.leaves
+        time.withUnsafeBufferPointer { time in
+            kind.withUnsafeBufferPointer { kind in
+                tree.withUnsafeMutableBufferPointer { tree in
+                    var lo = (leaves + range.lowerBound) >> 1
+                    var hi = (leaves + range.upperBound - 1) >> 1
+                    while lo >= 1 {
+                        for node in lo...hi {
+                            let left = tree[2 * node], right = tree[2 * node + 1]
+                            tree[node] = Self.earlier(left, right, time, kind) ? left : right
+                        }
+                        lo >>= 1
+                        hi >>= 1
+                    }
+                }
             }
-            lo >>= 1
-            hi >>= 1
         }
     }
 }

@@ -22,7 +22,7 @@ extension ReferenceSimulator {
         spikes.removeAll()
         log.removeAll(keepingCapacity: true)
         queue.removeAll()
-        schedule.removeAll()
+        for p in schedules.indices { schedules[p].removeAll() }
         state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
         if outputIsReadout { readouts.reset(count: outputSize) }
 
@@ -41,13 +41,11 @@ extension ReferenceSimulator {
         while true {
             // The earliest event: a neuron's check or spike, or a queued spike or arrival.
             let next = queue.first
-            if let slot = schedule.first, next.map({ ForwardEvent.precedes(slot: slot, $0) }) ?? true {
+            if let (p, slot) = earliestScheduled(), next.map({ ForwardEvent.precedes(slot: slot, $0) }) ?? true {
                 let n = slot.neuron
-                let p = Int(populationOf[n])
                 let c = constants[p]
                 if slot.kind == .check {
-                    let t = state[n].crossing(c, end: duration)
-                    schedule.set(n, time: t, kind: .spike)
+                    schedules[p].set(n - populationStart[p], time: state[n].crossing(c, end: duration), kind: .spike)
                 } else {
                     fire(neuron: n, population: p, time: slot.time)
                 }
@@ -86,6 +84,22 @@ extension ReferenceSimulator {
         }
     }
 
+    /// The earliest pending check or spike over all populations (neuron as a global index).
+    @inline(__always) func earliestScheduled() -> (population: Int, slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind))? {
+        var best: (population: Int, slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind))? = nil
+        for p in schedules.indices {
+            guard let first = schedules[p].first else { continue }
+            let slot = (neuron: first.neuron + populationStart[p], time: first.time, kind: first.kind)
+            if let b = best, !(slot.time < b.slot.time || (slot.time == b.slot.time
+                && (slot.kind.rawValue < b.slot.kind.rawValue || (slot.kind == b.slot.kind && slot.neuron < b.slot.neuron))))
+            {
+                continue
+            }
+            best = (p, slot)
+        }
+        return best
+    }
+
     /// A LIF neuron crosses threshold: record the spike, reset, check again, send it on.
     @inline(__always) mutating func fire(neuron n: Int, population p: Int, time t: Double) {
         let c = constants[p]
@@ -93,7 +107,7 @@ extension ReferenceSimulator {
         let k = Int32(spikes.count)
         spikes.append(neuron: Int32(n), time: t, current: currentAtSpike)
         log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
-        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
+        schedules[p].set(n - populationStart[p], time: state[n].checkTime(c, end: duration), kind: .check)
         scheduleDeliveries(spike: k, neuron: n, population: p, time: t)
     }
 
@@ -105,7 +119,7 @@ extension ReferenceSimulator {
             if !projectionHasDelays[index] {
                 let delivery = ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(index), target: 0)
                 // Nothing else is due at t: the delivery is next in the canonical order anyway.
-                if queue.first.map({ $0.time <= t }) ?? false || schedule.first.map({ $0.time <= t }) ?? false {
+                if queue.first.map({ $0.time <= t }) ?? false || earliestScheduled().map({ $0.slot.time <= t }) ?? false {
                     queue.push(delivery)
                 } else {
                     deliver(delivery)
@@ -139,7 +153,7 @@ extension ReferenceSimulator {
         if kinds[targetPopulation] == .lif {
             Self.deliverToLIF(
                 weights: projection.weights, base: base, targets: targetStart..<(targetStart + projection.targetSize),
-                time: t, constants: c, end: duration, state: &state, schedule: &schedule, scheduleOffset: 0)
+                time: t, constants: c, end: duration, state: &state, schedule: &schedules[targetPopulation], scheduleOffset: targetStart)
             return
         }
         for j in 0..<projection.targetSize {
@@ -185,7 +199,7 @@ extension ReferenceSimulator {
             return
         }
         state[n].receive(w, at: t, c, &cache)
-        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
+        schedules[p].set(n - populationStart[p], time: state[n].checkTime(c, end: duration), kind: .check)
     }
 
     /// Advances output readout `o` to `t`, tracking its maximum and weighted integral.

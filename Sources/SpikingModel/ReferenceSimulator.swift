@@ -30,7 +30,8 @@ public struct ReferenceSimulator: Sendable {
     // MARK: Per-sample state (reused)
 
     var state: [NeuronState]
-    var schedule: NeuronSchedule
+    /// The pending check or spike of every neuron, one schedule per population.
+    var schedules: [NeuronSchedule]
     var queue = EventQueue()
 
     /// The spikes of the last forward pass, in processing order.
@@ -79,7 +80,7 @@ public struct ReferenceSimulator: Sendable {
         outputIsReadout = network.populations[network.output.rawValue].kind == .li
         let n = running
         state = Array(repeating: NeuronState(), count: n)
-        schedule = NeuronSchedule(count: n)
+        schedules = network.populations.map { NeuronSchedule(count: $0.kind == .input ? 0 : $0.size) }
         adjoint = Array(repeating: AdjointState(), count: n)
         gradients = Gradients(network: network)
     }
