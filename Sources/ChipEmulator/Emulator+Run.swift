@@ -185,6 +185,7 @@ extension Emulator {
             noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &counters.routers[phase.rawValue])
             service(Int(event.a))
         case .routerService:
+            noc.serviceRequested(Int(event.a), now: kernel.now)
             service(Int(event.a))
         case .coreReceive:
             receive(packet: Int(event.b), at: Int(event.a))
@@ -196,24 +197,11 @@ extension Emulator {
     }
 
     mutating func service(_ router: Int) {
-        effects.clear()
-        noc.service(router: router, now: kernel.now, counters: &counters.routers[phase.rawValue], effects: &effects)
-        let now = kernel.now
-        for d in effects.deliveries { kernel.schedule(.coreReceive, at: d.at, d.core, d.packet) }
-        for h in effects.hops { kernel.schedule(.routerArrive, at: h.at, h.router, h.input, h.packet) }
-        for t in effects.wakeAt { kernel.schedule(.routerService, at: t, router) }
-        for f in effects.freed {
-            if f.input < 4 {
-                kernel.schedule(.routerService, at: now, noc.neighbour(of: f.router, direction: f.input).router)
-            } else if f.router == noc.portRouter && f.input == noc.portInput {
-                kernel.schedule(.inject, at: now, layout.portCore)
-            } else {
-                kernel.schedule(.inject, at: now, f.router * chip.mesh.coresPerRouter + f.input - 4)
-            }
-        }
-        if effects.dropped > 0 {
-            inFlight -= effects.dropped
-            counters.packetsDropped += UInt64(effects.dropped)
+        let dropped = noc.service(
+            router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], kernel: &kernel)
+        if dropped > 0 {
+            inFlight -= dropped
+            counters.packetsDropped += UInt64(dropped)
             if chip.time.sync.mode == .barrier { checkPhase() }
         }
     }

@@ -51,7 +51,6 @@ public struct Emulator {
     var kernel = HardwareKernel()
     var noc: NetworkOnChip
     var counters: EmulationCounters
-    var effects = NetworkOnChip.Effects()
     /// Per core (and port): outbox of packets (index, ready time), network interface free time,
     /// core free time.
     var outbox: [[(packet: Int, ready: Picoseconds)]]

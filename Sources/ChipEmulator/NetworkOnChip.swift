@@ -66,6 +66,8 @@ struct NetworkOnChip {
     private var doneMask: [UInt64]
     private var outputFree: [Picoseconds]
     private var roundRobin: [Int]
+    /// Per router: the time of the earliest pending service request (`.max`: none).
+    private var pendingService: [Picoseconds]
 
     var packets: [Packet] = []
     var destinations: [Int32] = []
@@ -95,6 +97,7 @@ struct NetworkOnChip {
         doneMask = Array(repeating: 0, count: routers * inputs)
         outputFree = Array(repeating: 0, count: routers * outputs)
         roundRobin = Array(repeating: 0, count: routers)
+        pendingService = Array(repeating: .max, count: routers)
         serials = Array(repeating: 0, count: routers * coresPerRouter + 1)
     }
 
@@ -107,7 +110,10 @@ struct NetworkOnChip {
             doneMask[i] = 0
         }
         for i in outputFree.indices { outputFree[i] = 0 }
-        for i in roundRobin.indices { roundRobin[i] = 0 }
+        for i in roundRobin.indices {
+            roundRobin[i] = 0
+            pendingService[i] = .max
+        }
         packets.removeAll(keepingCapacity: true)
         destinations.removeAll(keepingCapacity: true)
         serials = Array(repeating: 0, count: width * height * coresPerRouter + 1)
@@ -168,48 +174,57 @@ struct NetworkOnChip {
         headSince[b] = now
     }
 
-    /// What one service pass of a router did, for the emulator to act on.
-    struct Effects {
-        /// (packet, core, time): deliveries to attached cores.
-        var deliveries: [(packet: Int, core: Int, at: Picoseconds)] = []
-        /// (packet, router, input, time): arrivals at neighbouring routers.
-        var hops: [(packet: Int, router: Int, input: Int, at: Picoseconds)] = []
-        /// Routers or network interfaces to wake because a slot opened: (router, input).
-        var freed: [(router: Int, input: Int)] = []
-        /// Times at which this router must look again (an output becomes free).
-        var wakeAt: [Picoseconds] = []
-        /// Destinations lost to full buffers (lossy policy only).
-        var dropped = 0
-
-        mutating func clear() {
-            deliveries.removeAll(keepingCapacity: true)
-            hops.removeAll(keepingCapacity: true)
-            freed.removeAll(keepingCapacity: true)
-            wakeAt.removeAll(keepingCapacity: true)
-            dropped = 0
-        }
+    /// Asks for `router` to be serviced at time `t` (at most one pending request per router and time).
+    mutating func requestService(_ router: Int, at t: Picoseconds, _ kernel: inout HardwareKernel) {
+        guard pendingService[router] > t else { return }
+        pendingService[router] = t
+        kernel.schedule(.routerService, at: t, router)
     }
 
-    /// Moves every head packet of `router` that can move now; round-robin over inputs.
-    mutating func service(router: Int, now: Picoseconds, counters: inout [RouterCounters], effects: inout Effects) {
+    /// A router service request falls due.
+    mutating func serviceRequested(_ router: Int, now: Picoseconds) {
+        if pendingService[router] <= now { pendingService[router] = .max }
+    }
+
+    /// Moves every head packet of `router` that can move now (round-robin over inputs), and
+    /// schedules what follows: arrivals downstream, deliveries to cores (`.coreReceive`), wake-ups
+    /// of upstream routers and network interfaces when a slot opens (`.inject` for `core`, the
+    /// port being core `portCore`), and a later look when an output it needs is still busy.
+    ///
+    /// - Returns: the destinations dropped at full buffers (lossy policy only).
+    mutating func service(router: Int, now: Picoseconds, portCore: Int, counters: inout [RouterCounters], kernel: inout HardwareKernel) -> Int {
         let first = roundRobin[router]
         roundRobin[router] = (first + 1) % inputs
+        var dropped = 0
+        var wake = Picoseconds.max
         for k in 0..<inputs {
             let input = (first + k) % inputs
             let b = router * inputs + input
             while bufferCount[b] > 0 {
-                guard serveHead(b, router: router, now: now, counters: &counters, effects: &effects) else { break }
+                guard serveHead(b, router: router, now: now, counters: &counters, kernel: &kernel, dropped: &dropped, wake: &wake) else { break }
                 counters[router].stall += now - headSince[b]
                 bufferHead[b] = (bufferHead[b] + 1) % bufferDepth
                 bufferCount[b] -= 1
-                effects.freed.append((router, input))
                 if bufferCount[b] > 0 { becomeHead(b, router: router, now: now) }
+                // A slot opened: whoever feeds this input may send again.
+                if input < 4 {
+                    requestService(neighbour(of: router, direction: input).router, at: now, &kernel)
+                } else if router == portRouter && input == portInput {
+                    kernel.schedule(.inject, at: now, portCore)
+                } else {
+                    kernel.schedule(.inject, at: now, router * coresPerRouter + input - 4)
+                }
             }
         }
+        if wake != .max { requestService(router, at: wake, &kernel) }
+        return dropped
     }
 
     /// Sends the head packet of buffer `b` to every free output it still needs; true when done.
-    private mutating func serveHead(_ b: Int, router: Int, now: Picoseconds, counters: inout [RouterCounters], effects: inout Effects) -> Bool {
+    private mutating func serveHead(
+        _ b: Int, router: Int, now: Picoseconds, counters: inout [RouterCounters], kernel: inout HardwareKernel, dropped: inout Int,
+        wake: inout Picoseconds
+    ) -> Bool {
         let index = Int(slots[b * bufferDepth + bufferHead[b]])
         let packet = packets[index]
         var remaining = needMask[b] & ~doneMask[b]
@@ -218,29 +233,31 @@ struct NetworkOnChip {
             let out = remaining.trailingZeroBitCount
             remaining &= remaining - 1
             let o = router * outputs + out
-            guard outputFree[o] <= now else { continue }
+            guard outputFree[o] <= now else {
+                wake = min(wake, outputFree[o])
+                continue
+            }
             if out < 4 {
                 let (next, input) = neighbour(of: router, direction: out)
                 if !hasSlot(router: next, input: input) {
+                    // Waits for a credit: the downstream router wakes us when a slot opens.
                     guard lossy, packet.kind == .spike else { continue }
                     doneMask[b] |= 1 << UInt64(out)
-                    effects.dropped += copyCount(of: packet, at: router, output: out)
+                    dropped += copyCount(of: packet, at: router, output: out)
                     counters[router].drops += 1
                     continue
                 }
                 let copy = single ? index : split(index, at: router, output: out)
                 reserve(router: next, input: input)
                 outputFree[o] = now + hopOccupancy[out]
-                effects.wakeAt.append(outputFree[o])
-                effects.hops.append((copy, next, input, now + hopTravel[out]))
+                kernel.schedule(.routerArrive, at: now + hopTravel[out], next, input, copy)
                 counters[router].hops[out] += 1
                 counters[router].forwarded += 1
                 counters[router].linkBusy[out] += hopOccupancy[out]
             } else {
                 let copy = single ? index : split(index, at: router, output: out)
                 outputFree[o] = now + localLatency
-                effects.wakeAt.append(outputFree[o])
-                effects.deliveries.append((copy, router * coresPerRouter + out - 4, now + localLatency))
+                kernel.schedule(.coreReceive, at: now + localLatency, router * coresPerRouter + out - 4, copy)
                 counters[router].localDeliveries += 1
             }
             doneMask[b] |= 1 << UInt64(out)
