@@ -36,7 +36,7 @@ extension Emulator {
     mutating func reset() {
         for n in state.indices {
             state[n] = NeuronState()
-            touched[n] = false
+            touchedIn[n] = 0
         }
         for s in queues.indices {
             queues[s].removeAll()
@@ -301,6 +301,8 @@ extension Emulator {
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
         let neurons = layout.stages[stage].neurons
+        let mark = Int32(w + 1)
+        var active = 0
         while true {
             // The earliest event of the window: a neuron's check or spike, or a queued arrival.
             let next = queues[stage].first.flatMap { windowOf($0.time) <= w ? $0 : nil }
@@ -317,7 +319,10 @@ extension Emulator {
                 let currentAtSpike = state[n].fire(at: slot.time, c)
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
-                touched[n] = true
+                if touchedIn[n] != mark {
+                    touchedIn[n] = mark
+                    active += 1
+                }
                 ops.spikes += 1
                 elapsed += latency.spikeEmit
                 schedules[stage].set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
@@ -347,21 +352,18 @@ extension Emulator {
                         state[target].receive(projection.weights[offset + i], at: event.time, c, &cache)
                     }
                 }
-                for target in range { touched[target] = true }
+                for target in range where touchedIn[target] != mark {
+                    touchedIn[target] = mark
+                    active += 1
+                }
                 ops.synapticOps += UInt64(range.count)
                 ops.neuronUpdatesEvent += UInt64(range.count)
                 elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
-        for n in layout.stages[stage].neurons {
-            if touched[n] {
-                ops.neuronUpdatesActive += 1
-                touched[n] = false
-            } else {
-                ops.neuronUpdatesInactive += 1
-            }
-        }
+        ops.neuronUpdatesActive = UInt64(active)
+        ops.neuronUpdatesInactive = UInt64(neurons.count - active)
         elapsed += Picoseconds(ops.neuronUpdatesActive) * latency.neuronActive + Picoseconds(ops.neuronUpdatesInactive) * latency.neuronInactive
         ops.busy = elapsed
         counters.cores[phase.rawValue][core].add(ops)

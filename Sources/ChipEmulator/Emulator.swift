@@ -77,8 +77,9 @@ public struct Emulator {
 
     /// The spikes of the last run, in emission order.
     public internal(set) var spikes = SpikeRecord()
-    /// Neurons touched in the current window (for active and inactive neuron updates).
-    var touched: [Bool]
+    /// Per neuron: 1 + the last window in which it received input or spiked (for active and
+    /// inactive neuron updates).
+    var touchedIn: [Int32]
 
     let costs: CostTable
     let latency: OperationLatencies
@@ -126,7 +127,7 @@ public struct Emulator {
         nextWindow = Array(repeating: 0, count: layout.stages.count)
         computing = Array(repeating: false, count: layout.stages.count)
         markers = Array(repeating: [:], count: cores)
-        touched = Array(repeating: false, count: network.neuronCount)
+        touchedIn = Array(repeating: 0, count: network.neuronCount)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)
     }
