@@ -392,7 +392,7 @@ extension Emulator {
         guard chip.time.sync.mode == .barrier, phaseOutstanding == 0, inFlight == 0, !barrierPending, phaseWindow < windowCount else { return }
         barrierPending = true
         counters.barriers[phase.rawValue] += 1
-        let barrier = picoseconds(chip.time.sync.latency.seconds(routers: participatingRouters) ?? 0)
+        let barrier = barrierLatency
         kernel.schedule(.barrierDone, at: kernel.now + barrier, 0)
     }
 
@@ -409,13 +409,6 @@ extension Emulator {
             }
         }
         startPhase()
-    }
-
-    /// Routers that host a used core or the I/O port (those a barrier spans).
-    var participatingRouters: Int {
-        var routers = Set(layout.usedCores.map { noc.router(ofCore: $0) })
-        routers.insert(noc.portRouter)
-        return routers.count
     }
 
     // MARK: - Diagnostics

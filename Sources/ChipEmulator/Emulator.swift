@@ -83,6 +83,10 @@ public struct Emulator {
 
     let costs: CostTable
     let latency: OperationLatencies
+    /// Routers that host a used core or the I/O port (those a barrier spans), and the latency of
+    /// one barrier across them.
+    let participatingRouters: Int
+    let barrierLatency: Picoseconds
     let phase = Phase.forward
 
     /// Emulation stops with an error after this many hardware events without finishing.
@@ -130,6 +134,10 @@ public struct Emulator {
         touchedIn = Array(repeating: 0, count: network.neuronCount)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)
+        var routers = Set(layout.usedCores.map { $0 / chip.mesh.coresPerRouter })
+        routers.insert(chip.ioPort.y * chip.mesh.width + chip.ioPort.x)
+        participatingRouters = routers.count
+        barrierLatency = picoseconds(chip.time.sync.latency.seconds(routers: routers.count) ?? 0)
     }
 
     /// The window of model time `t`.
