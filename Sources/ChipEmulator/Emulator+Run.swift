@@ -238,9 +238,10 @@ extension Emulator {
     mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
         let source = Int(populationOf[n])
         for p in outgoing[source] {
-            guard let ranges = layout.targets[p][Int32(core)] else { continue }
+            let slot = p &* (layout.coreCount + 1) &+ core
+            let stage = Int(layout.targetStage[slot])
+            guard stage >= 0 else { continue }
             let projection = network.projections[p]
-            let stage = layout.stageIndex[core &* 4096 &+ layout.populationLevel[projection.target.rawValue]]!
             // The global spike index orders a neuron's spikes, as the canonical order needs.
             if !projectionHasDelays[p] {
                 if windowOf(t) < nextWindow[stage] { counters.latePackets += 1 }
@@ -250,7 +251,7 @@ extension Emulator {
             let delays = projection.delays!
             let base = (n - populationStart[source]) &* projection.targetSize
             let first = populationStart[projection.target.rawValue]
-            for range in ranges {
+            for range in layout.targetRanges[slot] {
                 for target in range {
                     let j = target - first
                     let arrival = t + delays[base &+ j]
@@ -337,28 +338,13 @@ extension Emulator {
             let targetPopulation = projection.target.rawValue
             let c = constants[targetPopulation]
             let first = populationStart[targetPopulation]
-            let ranges = event.kind == .delivery
-                ? layout.targets[Int(event.projection)][Int32(core)]!
-                : [(first + Int(event.target))..<(first + Int(event.target) + 1)]
-            for range in ranges {
-                let offset = base &+ (range.lowerBound - first)
-                if kinds[targetPopulation] == .lif {
-                    ReferenceSimulator.deliverToLIF(
-                        weights: projection.weights, base: offset, targets: range, time: event.time, constants: c,
-                        end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
-                } else {
-                    var cache = DecayCache()
-                    for (i, target) in range.enumerated() {
-                        state[target].receive(projection.weights[offset + i], at: event.time, c, &cache)
-                    }
+            if event.kind == .delivery {
+                for range in layout.targetRanges[Int(event.projection) &* (layout.coreCount + 1) &+ core] {
+                    deliver(to: range, of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
                 }
-                for target in range where touchedIn[target] != mark {
-                    touchedIn[target] = mark
-                    active += 1
-                }
-                ops.synapticOps += UInt64(range.count)
-                ops.neuronUpdatesEvent += UInt64(range.count)
-                elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
+            } else {
+                let target = first + Int(event.target)
+                deliver(to: target..<(target + 1), of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
@@ -369,6 +355,31 @@ extension Emulator {
         counters.cores[phase.rawValue][core].add(ops)
         coreFree[core] = start + elapsed
         kernel.schedule(.windowDone, at: start + elapsed, stage, w)
+    }
+
+    /// One spike reaches the neurons `range` of `projection`'s target population on this stage.
+    @inline(__always) mutating func deliver(
+        to range: Range<Int>, of projection: Projection, base: Int, first: Int, time t: Double, constants c: LIFConstants, stage: Int,
+        mark: Int32, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
+    ) {
+        let offset = base &+ (range.lowerBound - first)
+        if kinds[projection.target.rawValue] == .lif {
+            ReferenceSimulator.deliverToLIF(
+                weights: projection.weights, base: offset, targets: range, time: t, constants: c,
+                end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
+        } else {
+            var cache = DecayCache()
+            for (i, target) in range.enumerated() {
+                state[target].receive(projection.weights[offset + i], at: t, c, &cache)
+            }
+        }
+        for target in range where touchedIn[target] != mark {
+            touchedIn[target] = mark
+            active += 1
+        }
+        ops.synapticOps += UInt64(range.count)
+        ops.neuronUpdatesEvent += UInt64(range.count)
+        elapsed += Picoseconds(range.count) * (latency.synapticOp + latency.neuronEvent)
     }
 
     // MARK: - Barrier synchronisation

@@ -35,6 +35,10 @@ struct EmulatorLayout {
     let stages: [Stage]
     /// Stage of (core, level).
     let stageIndex: [Int: Int]
+    /// For projection p and core c (index `p * (coreCount + 1) + c`): the target ranges of p on c
+    /// (empty if none) and the stage they belong to (−1 if none) — flat tables for the hot path.
+    let targetRanges: [[Range<Int>]]
+    let targetStage: [Int32]
     /// Per stage: stages whose window-w spikes it needs before window w, and those whose
     /// window-(w−1) spikes it needs (all their projections into it have delays of a window or more).
     let sameWindowUpstream: [[Int]]
@@ -148,6 +152,17 @@ struct EmulatorLayout {
                 }
             }
         }
+        var targetRanges: [[Range<Int>]] = []
+        var targetStage: [Int32] = []
+        for (index, projection) in network.projections.enumerated() {
+            for c in 0...coreCount {
+                let ranges = targets[index][Int32(c)] ?? []
+                targetRanges.append(ranges)
+                targetStage.append(ranges.isEmpty ? -1 : Int32(stageIndex[key(c, level[projection.target.rawValue])]!))
+            }
+        }
+        self.targetRanges = targetRanges
+        self.targetStage = targetStage
         sameWindowUpstream = same.map { $0.sorted() }
         nextWindowUpstream = next.map { $0.sorted() }
         var downstream = Array(repeating: Set<Int32>(), count: stages.count)
