@@ -156,45 +156,37 @@ public struct LIFConstants: Sendable, Equatable {
     }
 
     /// The crossing when `τm = n τs` (``integerRatio``): with `x = e^{−u/τm}`,
-    /// `V = A x + B xⁿ` (`A = V0 + k I0`, `B = −k I0`), so the crossing is the root of a polynomial,
-    /// found by safeguarded Newton with no transcendental function in the loop. The unknown is
-    /// `y = 1 − x = −expm1(−u/τm)`, which keeps full relative precision for crossings close to
-    /// the anchor; then `u = −τm log1p(−y)`. `V` rises on `y ∈ [0, y(u*)]`, the stationary point
-    /// being `x* = (−A/(n B))^{1/(n−1)}`; a crossing later than the horizon is not reported.
+    /// `V = A x + B xⁿ` (`A = V0 + k I0`, `B = −k I0`), a polynomial, solved with no
+    /// transcendental function in the loop. The unknown is `y = 1 − x = −expm1(−u/τm)`, which keeps
+    /// full relative precision for crossings close to the anchor; then `u = −τm log1p(−y)`.
+    ///
+    /// With `I0 > 0`, `g(y) = A(1 − y) + B(1 − y)ⁿ` is concave (`B < 0`) and `g'(0) = I0 − V0 > 0`,
+    /// so Newton's method started at `y = 0` increases monotonically to the first root if there is
+    /// one — every iterate is a lower bound of the crossing — and meets `g' ≤ 0` (it has passed
+    /// the maximum, which is then below ϑ) if there is none. It stops when a step no longer moves
+    /// `y`; a crossing later than the horizon is not reported.
     ///
     /// - Precondition: ``integerRatio`` ≥ 3.
     public func nextCrossingByPolynomial(v0: Double, i0: Double, horizon: Double) -> Double? {
         precondition(integerRatio >= 3, "the polynomial crossing needs τm = n τs with an integer n ≥ 3")
         guard i0 > v0, v0 < threshold else { return v0 >= threshold && i0 > v0 ? 0 : nil }
+        guard i0 > 0 else { return nil }
         let n = integerRatio
         let a = v0 + k * i0
         let b = -k * i0
         let nb = Double(n) * b
-        @inline(__always) func power(_ x: Double) -> Double {
-            var p = x
-            for _ in 1..<n { p *= x }
-            return p
-        }
-        // The upper end of the bracket in y: the stationary point (V'(0) > 0 and V → 0 < ϑ, so
-        // with I0 > 0 it exists: 0 < x* < 1). The horizon is applied to the result.
-        let ratio = -a / nb
-        guard ratio > 0, ratio < 1 else { return nil }
-        var hi = 1 - (n == 4 ? cbrt(ratio) : pow(ratio, 1 / Double(n - 1)))
-        guard a * (1 - hi) + b * power(1 - hi) >= threshold else { return nil }
-        var lo = 0.0  // V(y = 0) = V0 < ϑ
-        // Newton's first step from y = 0, where f = V0 − ϑ and f' = −(A + nB) > 0.
-        var y = (threshold - v0) / -(a + nb)
-        if !(y > lo && y < hi) { y = 0.5 * hi }
-        for _ in 0..<200 {
+        var y = (threshold - v0) / (i0 - v0)  // the first Newton step from y = 0
+        for _ in 0..<100 {
+            guard y < 1 else { return nil }
             let x = 1 - y
-            let xn1 = power(x) / x
+            var xn1 = x  // x^(n−1)
+            for _ in 2..<n { xn1 *= x }
+            let slope = -(a + nb * xn1)  // g'(y)
+            guard slope > 0 else { return nil }  // past the maximum without reaching ϑ
             let f = a * x + b * xn1 * x - threshold
-            if f == 0 { break }
-            if f < 0 { lo = y } else { hi = y }
-            let next = y + f / (a + nb * xn1)  // y − f/f', f' = −(A + nB x^{n−1})
-            if next == y { break }  // the Newton step is below one ulp
-            y = next > lo && next < hi ? next : lo + 0.5 * (hi - lo)
-            if hi - lo <= 2 * hi.ulp { break }
+            let next = y - f / slope
+            if !(next > y) { break }  // converged: the step no longer moves y
+            y = next
         }
         let u = -tauMem * log1p(-y)
         return u <= horizon ? u : nil
