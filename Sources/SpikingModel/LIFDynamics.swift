@@ -58,8 +58,23 @@ public struct LIFConstants: Sendable, Equatable {
     }
 
     /// The two decay factors `(e^{−u/τm}, e^{−u/τs})` for a step of `u` seconds.
+    ///
+    /// When `τm = n τs` for an integer n (``doubleRatio``, ``integerRatio``), `e^{−u/τs}` is
+    /// computed as `(e^{−u/τm})ⁿ`: one `exp` instead of two, and exactly the relation the
+    /// closed-form and polynomial crossing solvers assume.
     @inline(__always) public func decay(_ u: Double) -> (mem: Double, syn: Double) {
-        (exp(-u / tauMem), exp(-u / tauSyn))
+        let mem = exp(-u / tauMem)
+        if doubleRatio { return (mem, mem * mem) }
+        if integerRatio == 4 {
+            let square = mem * mem
+            return (mem, square * square)
+        }
+        if integerRatio != 0 {
+            var syn = mem
+            for _ in 1..<integerRatio { syn *= mem }
+            return (mem, syn)
+        }
+        return (mem, exp(-u / tauSyn))
     }
 
     /// The voltage after `u` seconds given the decay factors for `u`.
