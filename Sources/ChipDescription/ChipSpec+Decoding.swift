@@ -16,7 +16,6 @@ extension ChipSpec {
     public static func decode(_ value: JSONValue, file: String) throws(JSONIssues) -> ChipSpec {
         let diagnostics = JSONDiagnostics(file: file)
         let spec = ChipDecoder(diagnostics: diagnostics).decode(JSONNode(value: value, diagnostics: diagnostics))
-        if let spec { spec.validate(document: value, diagnostics: diagnostics) }
         try diagnostics.throwIfAny()
         guard let spec else {
             throw JSONIssues([JSONIssue(file: file, location: .path(.root), message: "not a valid chip description")])
@@ -47,6 +46,11 @@ struct ChipDecoder {
         let sources = object.optional("sources").map(citations) ?? []
         let provenance = object.optional("provenance").map(provenanceEntries) ?? []
         object.finish()
+        // Cross-section checks, on whatever decoded.
+        if let mesh, let ioPort { ChipValidation.checkPort(ioPort, on: mesh, diagnostics: diagnostics) }
+        if let provenance {
+            ChipValidation.checkProvenance(provenance, sources: sources ?? [], document: root.value, diagnostics: diagnostics)
+        }
         guard let name, let mesh, let core, let router, let packets, let time, let ioPort, let costs, let sources,
             let provenance
         else { return nil }

@@ -2,19 +2,21 @@
 
 import StrictJSON
 
-extension ChipSpec {
-    /// Reports every inconsistency between sections of a decoded chip file: an I/O port off
-    /// the mesh, provenance that points to no field or cites an unknown source, figures whose
-    /// provenance needs a source but has none.
-    ///
-    /// - Parameter document: the JSON the spec was decoded from (provenance pointers are
-    ///   resolved against it).
-    func validate(document: JSONValue, diagnostics: JSONDiagnostics) {
+/// Checks that span sections. They run on whatever sections decoded, so that a file with a
+/// problem in one section still has its cross-section problems reported in the same run.
+enum ChipValidation {
+    /// The I/O port must be a router of the mesh.
+    static func checkPort(_ ioPort: RouterCoordinate, on mesh: MeshSpec, diagnostics: JSONDiagnostics) {
         if !mesh.contains(ioPort) {
             diagnostics.report(
                 "the I/O port router \(ioPort) is off the \(mesh.width) x \(mesh.height) mesh (x must be 0...\(mesh.width - 1), y 0...\(mesh.height - 1))",
                 at: JSONPath([.key("io_port")]))
         }
+    }
+
+    /// Every provenance entry must point to a field of `document`, cite a known source, and have a
+    /// source unless its basis is a guess.
+    static func checkProvenance(_ provenance: [ProvenanceEntry], sources: [Citation], document: JSONValue, diagnostics: JSONDiagnostics) {
         let sourceKeys = Set(sources.map(\.key))
         for entry in provenance {
             let at = JSONPath([.key("provenance"), .key(entry.pointer)])

@@ -137,6 +137,21 @@ struct MalformedChipTests {
         }
     }
 
+    /// Cross-section problems (a port off the mesh, provenance pointing nowhere) are reported in
+    /// the same run as a problem inside a section.
+    @Test func crossSectionProblemsAreReportedAlongsideSectionProblems() {
+        let document = tiny.setting("/io_port", to: ["x": 7, "y": 0])
+            .setting("/router/buffer_depth_packets", to: 0)
+            .setting("/provenance/~1no~1such", to: ["basis": "GUESS"])
+        do {
+            _ = try ChipSpec.decode(document, file: "cross.json")
+            Issue.record("accepted")
+        } catch {
+            let paths = Set(error.issues.compactMap { $0.path?.description })
+            #expect(paths.isSuperset(of: ["/io_port", "/router/buffer_depth_packets", "/provenance/~1no~1such"]), "\(error)")
+        }
+    }
+
     @Test(arguments: [
         ("{\"format\": \"neuromesh-chip/1\", \"mesh\": {\"width\": 2", "truncated"),
         ("", "empty"),
