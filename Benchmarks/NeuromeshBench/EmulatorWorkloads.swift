@@ -74,25 +74,15 @@ struct EmulatorWorkload: PreparedWorkload {
     // MARK: The workloads
 
     static func yinYang(_ configuration: BenchmarkConfiguration) throws -> EmulatorWorkload {
-        let network = NetworkBuilder.layered(
-            sizes: [YinYangEncoding.inputCount, 200, YinYang.classCount], output: .lif,
-            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
-            inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)],
-            duration: 50e-3, seed: 1)
-        let samples = YinYang.generate(split: .train).prefix(configuration.quick ? 500 : 5000)
-        let encoding = YinYangEncoding()
-        let inputs = samples.map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
-        return try EmulatorWorkload(network: network, chipFile: "loihi.json", inputs: inputs, details: [("inputs", "yinyang"), ("weights_seed", 1)])
+        try EmulatorWorkload(
+            network: FunctionalWorkload.paperYinYangNetwork(), chipFile: "loihi.json",
+            inputs: FunctionalWorkload.yinYangInputs(configuration), details: [("inputs", "yinyang"), ("weights_seed", 1)])
     }
 
     static func mnist(_ configuration: BenchmarkConfiguration) throws -> EmulatorWorkload {
-        let network = NetworkBuilder.layered(
-            sizes: [MNIST.pixelsPerImage, 1000, MNIST.classCount], output: .li,
-            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
-            inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
-            duration: 30e-3, seed: 1)
         let (inputs, source, notes) = try FunctionalWorkload.mnistInputs(configuration, count: configuration.quick ? 50 : 500)
         return try EmulatorWorkload(
-            network: network, chipFile: "loihi.json", inputs: inputs, details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+            network: FunctionalWorkload.paperMNISTNetwork(hidden: 1000), chipFile: "loihi.json", inputs: inputs,
+            details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
     }
 }

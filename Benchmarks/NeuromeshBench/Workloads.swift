@@ -81,31 +81,43 @@ struct FunctionalWorkload: PreparedWorkload {
 
     /// The paper's Yin-Yang network (eventprop.md §8) on the training split (5000 samples = one epoch).
     static func yinYang(_ configuration: BenchmarkConfiguration) throws -> FunctionalWorkload {
-        let network = NetworkBuilder.layered(
+        FunctionalWorkload(
+            network: paperYinYangNetwork(), inputs: yinYangInputs(configuration), loss: .timeToFirstSpike(),
+            details: [("inputs", "yinyang"), ("weights_seed", 1)])
+    }
+
+    /// The paper's Yin-Yang network: 5-200-3 LIF, τ 20/5 ms, its initialisation, seed 1, T = 50 ms.
+    static func paperYinYangNetwork() -> Network {
+        NetworkBuilder.layered(
             sizes: [YinYangEncoding.inputCount, 200, YinYang.classCount], output: .lif,
             parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
             inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)],
             duration: 50e-3, seed: 1)
-        let samples = YinYang.generate(split: .train)
-        let count = configuration.quick ? 500 : samples.count
+    }
+
+    /// The encoded Yin-Yang training split (5000 samples = one epoch; 500 with `--quick`).
+    static func yinYangInputs(_ configuration: BenchmarkConfiguration) -> [InputSpikes] {
         let encoding = YinYangEncoding()
-        let inputs = samples.prefix(count).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
-        return FunctionalWorkload(
-            network: network, inputs: inputs, loss: .timeToFirstSpike(),
-            details: [("inputs", "yinyang"), ("weights_seed", 1)])
+        return YinYang.generate(split: .train).prefix(configuration.quick ? 500 : 5000).map {
+            InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label)
+        }
+    }
+
+    /// A paper-MNIST-style network 784 – `hidden` LIF – 10 LI with the paper's initialisation, seed 1, T = 30 ms.
+    static func paperMNISTNetwork(hidden: Int) -> Network {
+        NetworkBuilder.layered(
+            sizes: [MNIST.pixelsPerImage, hidden, MNIST.classCount], output: .li,
+            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
+            inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
+            duration: 30e-3, seed: 1)
     }
 
     /// The paper's MNIST network (eventprop.md §8) on real images from the paper's training part
     /// of the training file (images 5000…), or synthetic latency-coded images if the files are absent.
     static func mnist(_ configuration: BenchmarkConfiguration) throws -> FunctionalWorkload {
-        let network = NetworkBuilder.layered(
-            sizes: [MNIST.pixelsPerImage, 350, MNIST.classCount], output: .li,
-            parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
-            inits: [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)],
-            duration: 30e-3, seed: 1)
         let (inputs, source, notes) = try mnistInputs(configuration, count: configuration.quick ? 100 : 1000)
         return FunctionalWorkload(
-            network: network, inputs: inputs, loss: .maxVoltage,
+            network: paperMNISTNetwork(hidden: 350), inputs: inputs, loss: .maxVoltage,
             details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
     }
 
