@@ -48,7 +48,7 @@ public enum CLI {
     static let commands: [Command] = [
         simulateCommand, gradCommand, initNetworkCommand,
         validateCommand, mapCommand, runCommand,
-        datasetCommand,
+        datasetCommand, trainCommand,
     ]
 
     static let overview = """
