@@ -16,9 +16,11 @@ public enum Loss: Sendable, Equatable {
     ///
     ///     L = −log( e^{−t_l/τ0} / Σ_k e^{−t_k/τ0} ) + α (e^{t_l/τ1} − 1)
     ///
-    /// `t_k` is output neuron k's first spike; an output that does not spike counts as spiking at
-    /// T for the value and gets no gradient (its time does not depend on the parameters). Times in
-    /// seconds; defaults τ0 = 0.5 ms, τ1 = 6.4 ms, α = 3e-3 (the paper's Yin-Yang run).
+    /// `t_k` is output neuron k's first spike. An output that does not spike counts as spiking at
+    /// T (so it drops out of the softmax, as in the paper's code). If the *label* neuron does not
+    /// spike, the sample has no gradient (EventProp cannot create the missing spike; the paper's
+    /// code does the same) and the constant value `log K + α(e^{T/τ1} − 1)`. Times in seconds;
+    /// defaults τ0 = 0.5 ms, τ1 = 6.4 ms, α = 3e-3 (the paper's Yin-Yang run).
     case timeToFirstSpike(tau0: Double = 0.5e-3, tau1: Double = 6.4e-3, alpha: Double = 3e-3)
     /// Cross-entropy over `M_k = max_t V_k(t)` of LI readouts (§4.2), including the kink
     /// correction when a maximum sits on the arrival of a hidden spike.
@@ -96,6 +98,16 @@ extension ReferenceSimulator {
                 }
             }
             let label = label!
+            var prediction: Int? = nil
+            if let earliest = first.min(), earliest.isFinite { prediction = first.firstIndex(of: earliest) }
+            guard firstSpike[label] >= 0 else {
+                // A silent label neuron: as in the paper's code, the sample gives no gradient
+                // (EventProp cannot create the missing spike) and counts as an error. The value
+                // is the constant for all outputs silent at T, so it is consistent with a zero
+                // gradient.
+                let value = naturalLog(Double(outputSize)) + alpha * (exp(duration / tau1) - 1)
+                return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: [], readoutErrors: [])
+            }
             let times = first.map { $0.isFinite ? $0 : duration }
             let logits = times.map { -$0 / tau0 }
             let (logSum, p) = softmax(logits)
@@ -106,8 +118,6 @@ extension ReferenceSimulator {
                 let g = o == label ? (1 - p[o]) / tau0 + alpha / tau1 * exp(tl / tau1) : -p[o] / tau0
                 errors.append((firstSpike[o], g))
             }
-            var prediction: Int? = nil
-            if let earliest = first.min(), earliest.isFinite { prediction = first.firstIndex(of: earliest) }
             return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [])
         case .maxVoltage, .expVoltage:
             let label = label!
@@ -131,6 +141,9 @@ extension ReferenceSimulator {
         }
     }
 }
+
+/// `ln x` (a free function: inside the simulator, `log` names its event log).
+func naturalLog(_ x: Double) -> Double { log(x) }
 
 /// `(log Σ e^{z_k}, softmax(z))`, shifted by `max z` for range safety.
 func softmax(_ z: [Double]) -> (logSum: Double, p: [Double]) {

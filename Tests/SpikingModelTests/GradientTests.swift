@@ -63,3 +63,32 @@ struct GradientTests {
         #expect(found)
     }
 }
+
+@Suite("Time-to-first-spike loss")
+struct TimeToFirstSpikeLossTests {
+    /// A silent label neuron: no gradient and a value that does not depend on the weights (so the
+    /// zero gradient is exact); silent non-label outputs drop out of the softmax.
+    @Test func aSilentLabelGivesNoGradient() {
+        let p = NeuronParameters()
+        // Output 1 gets no input at all: it never spikes.
+        var network = NetworkBuilder.layered(
+            sizes: [2, 4, 2], output: .lif, parameters: p, inits: [WeightInit(mean: 6, std: 0.5), WeightInit(mean: 6, std: 0.5)],
+            duration: 0.05, seed: 1)
+        for pre in 0..<4 { network.projections[1].weights[pre * 2 + 1] = 0 }
+        let input = InputSpikes(times: [[0.001], [0.002]], label: 1)
+        var sim = ReferenceSimulator(network: network)
+        let evaluation = sim.gradient(input: input, loss: .timeToFirstSpike())
+        #expect(sim.spikeCounts()[6] > 0 && sim.spikeCounts()[7] == 0)
+        #expect(evaluation.spikeTimeErrors.isEmpty)
+        #expect(sim.gradients.weights.allSatisfy { $0.allSatisfy { $0 == 0 } })
+        #expect(evaluation.prediction == 0)
+        // The value stays the same when the weights move.
+        network.projections[0].weights[0] += 0.1
+        var moved = ReferenceSimulator(network: network)
+        moved.forward(input)
+        #expect(moved.evaluate(.timeToFirstSpike(), label: 1).value == evaluation.value)
+        // With label 0 (spiking), the silent output 1 drops out: p_0 = 1, so only the regulariser acts.
+        let labelled = sim.backward(loss: .timeToFirstSpike(), label: 0)
+        #expect(labelled.spikeTimeErrors.count == 1)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import SpikingModel
+@testable import Training
+
+@Suite("Optimizers")
+struct OptimizerTests {
+    @Test func adamMatchesTheFormulaWithBiasCorrection() {
+        var optimizer = Optimizer(kind: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), shapes: [2])
+        var weights = [[1.0, -2.0]]
+        let g = [[0.5, -0.25]]
+        optimizer.update(&weights, gradient: g, rate: 0.1)
+        // Step 1: m̂ = g, v̂ = g², so the step is rate · g/(|g| + ε) = ±0.1 (to ε).
+        #expect(abs(weights[0][0] - 0.9) < 1e-7)
+        #expect(abs(weights[0][1] - (-1.9)) < 1e-7)
+        let w1 = weights[0][0]
+        optimizer.update(&weights, gradient: g, rate: 0.1)
+        let m = 0.9 * 0.1 * 0.5 + 0.1 * 0.5, v = 0.999 * 0.001 * 0.25 + 0.001 * 0.25
+        let expected = w1 - 0.1 * (m / (1 - 0.81)) / ((v / (1 - 0.998001)).squareRoot() + 1e-8)
+        #expect(abs(weights[0][0] - expected) < 1e-12)
+    }
+
+    @Test func sgdAndMomentum() {
+        var sgd = Optimizer(kind: .sgd, shapes: [1])
+        var w = [[1.0]]
+        sgd.update(&w, gradient: [[2]], rate: 0.1)
+        #expect(w == [[0.8]])
+        var momentum = Optimizer(kind: .momentum(0.5), shapes: [1])
+        w = [[1.0]]
+        momentum.update(&w, gradient: [[2]], rate: 0.1)
+        momentum.update(&w, gradient: [[2]], rate: 0.1)
+        #expect(abs(w[0][0] - (1 - 0.2 - 0.1 * 3)) < 1e-15)  // v = 2, then 0.5·2 + 2 = 3
+    }
+}
+
+@Suite("Trainer")
+struct TrainerTests {
+    static func setup(samples: Int, threads: Int, seed: UInt64 = 3) -> Trainer {
+        let network = NetworkBuilder.layered(
+            sizes: [5, 30, 3], output: .lif, parameters: NeuronParameters(),
+            inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)], duration: 0.05, seed: seed)
+        let encoding = YinYangEncoding()
+        let data = YinYang.generate(split: .train).prefix(samples).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
+        var configuration = TrainingConfiguration()
+        configuration.batchSize = 16
+        configuration.threads = threads
+        configuration.seed = seed
+        configuration.learningRate = 1e-2
+        return Trainer(network: network, train: Array(data), test: Array(data.prefix(50)), configuration: configuration)
+    }
+
+    /// The same seed gives bit-identical weights whatever the number of threads.
+    @Test func resultsDoNotDependOnTheThreadCount() {
+        var one = Self.setup(samples: 96, threads: 1)
+        var two = Self.setup(samples: 96, threads: 2)
+        var three = Self.setup(samples: 96, threads: 3)
+        for _ in 0..<2 {
+            let a = one.runEpoch(), b = two.runEpoch(), c = three.runEpoch()
+            #expect(a == b)
+            #expect(a == c)
+        }
+        #expect(one.network == two.network)
+        #expect(one.network == three.network)
+        #expect(one.optimizer == two.optimizer)
+    }
+
+    /// Training lowers the loss and raises the accuracy on the samples it sees.
+    @Test func trainingImprovesTheFit() {
+        var trainer = Self.setup(samples: 160, threads: 2)
+        let first = trainer.runEpoch()
+        var last = first
+        for _ in 0..<5 { last = trainer.runEpoch() }
+        #expect(last.trainLoss < first.trainLoss, "loss \(first.trainLoss) → \(last.trainLoss)")
+        #expect(last.trainAccuracy > first.trainAccuracy, "accuracy \(first.trainAccuracy) → \(last.trainAccuracy)")
+        #expect(abs(last.learningRate - 1e-2 * pow(0.95, 5)) < 1e-15)
+    }
+
+    @Test func epochsShuffleDeterministically() {
+        let trainer = Self.setup(samples: 50, threads: 1)
+        #expect(trainer.order(epoch: 0) == trainer.order(epoch: 0))
+        #expect(trainer.order(epoch: 0) != trainer.order(epoch: 1))
+        #expect(trainer.order(epoch: 3).sorted() == Array(0..<50))
+    }
+}
