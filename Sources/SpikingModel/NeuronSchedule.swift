@@ -34,11 +34,11 @@ package struct NeuronSchedule: Sendable {
         for node in stride(from: leaves - 1, through: 1, by: -1) { tree[node] = tree[2 * node] }
     }
 
-    /// Clears every event.
+    /// Clears every event. Only the times are reset: a tree whose leaves are all `+∞` is a valid
+    /// tournament whatever winners its nodes name, and every later ``set(_:time:kind:)`` or
+    /// ``repair(_:)`` recomputes the path of each neuron it gives a finite time.
     package mutating func removeAll() {
         time.withUnsafeMutableBufferPointer { $0.update(repeating: .infinity) }
-        for i in 0..<leaves { tree[leaves + i] = Int32(i) }
-        for node in stride(from: leaves - 1, through: 1, by: -1) { tree[node] = tree[2 * node] }
     }
 
     /// Whether neuron `a`'s event comes before neuron `b`'s.

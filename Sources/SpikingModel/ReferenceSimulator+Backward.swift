@@ -77,7 +77,7 @@ extension ReferenceSimulator {
 
         var position = log.count
         while position > 0 {
-            applyImpulses(at: position, &self)
+            if nextImpulse < impulses.count { applyImpulses(at: position, &self) }
             position -= 1
             let entry = log[position]
             switch entry.kind {
