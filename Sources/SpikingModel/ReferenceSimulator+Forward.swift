@@ -115,7 +115,6 @@ extension ReferenceSimulator {
     /// per synapse for projections with delays.
     @inline(__always) mutating func scheduleDeliveries(spike k: Int32, neuron n: Int, population p: Int, time t: Double) {
         for index in outgoing[p] {
-            let projection = network.projections[index]
             if !projectionHasDelays[index] {
                 let delivery = ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(index), target: 0)
                 // Nothing else is due at t: the delivery is next in the canonical order anyway.
@@ -125,6 +124,7 @@ extension ReferenceSimulator {
                     deliver(delivery)
                 }
             } else {
+                let projection = network.projections[index]
                 let delays = projection.delays!
                 let base = (n - populationStart[p]) &* projection.targetSize
                 for j in 0..<projection.targetSize {
