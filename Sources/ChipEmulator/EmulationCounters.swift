@@ -81,7 +81,8 @@ public struct EmulationCounters: Sendable, Equatable {
     public var packetsDelivered: UInt64 = 0
     /// Packet destinations lost to full buffers (lossy queue policy only).
     public var packetsDropped: UInt64 = 0
-    /// Packets that arrived after their window had been processed (must be 0: see the report).
+    /// Arrivals delivered to a core after it had processed their window (must be 0: the window
+    /// protocol guarantees it; a non-zero count would mean results differ from the reference).
     public var latePackets: UInt64 = 0
     /// Packets that overtook an earlier packet between the same two cores (must be 0).
     public var reorderedPackets: UInt64 = 0

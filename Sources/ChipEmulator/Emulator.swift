@@ -95,10 +95,16 @@ public struct Emulator {
     /// Prepares `network` placed by `mapping` (which names the chip).
     ///
     /// - Throws: ``EmulatorError`` when the placement makes exact emulation impossible (see
-    ///   ``EmulatorLayout``) or the mesh has more than 60 cores per router.
+    ///   ``EmulatorLayout``) or the mesh has more than 58 cores per router (a router tracks its outputs in a
+    ///   64-bit mask).
     public init(network: Network, mapping: Mapping) throws(EmulatorError) {
         let chip = mapping.chip
         guard chip.mesh.coresPerRouter <= 58 else { throw EmulatorError("the emulator supports up to 58 cores per router") }
+        let slots = chip.mesh.routerCount * (chip.mesh.coresPerRouter + 5) * chip.router.bufferDepthPackets
+        guard slots <= 1 << 27 else {
+            throw EmulatorError(
+                "the chip's router buffers (\(chip.mesh.routerCount) routers × \(chip.mesh.coresPerRouter + 5) inputs × \(chip.router.bufferDepthPackets) packets) are too large to emulate in memory (at most \(1 << 27) packet slots)")
+        }
         self.chip = chip
         self.network = network
         self.mapping = mapping
