@@ -39,6 +39,11 @@ let initNetworkCommand = Command(
         guard sizes.count >= 2, sizes.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 1_000_000 }) else {
             throw CLIError.usage("--sizes must be at least two positive integers separated by commas, got '\(sizesText)'")
         }
+        let layerSizes = sizes.map { $0! }
+        let synapses = zip(layerSizes, layerSizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+        guard synapses <= 1 << 28 else {
+            throw CLIError.usage("--sizes \(sizesText) has \(synapses) synapses; at most \(1 << 28) can be generated")
+        }
         let outputKind = try arguments.choice("output", ["lif", "li"], default: "lif")!
         let seed = try arguments.int("seed", default: 0)
         let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds") { $0 > 0 }
