@@ -23,7 +23,7 @@ import SpikingModel
 /// Hence the spikes are exactly those of ``ReferenceSimulator``, whatever the chip's latencies,
 /// buffer sizes or multicast style; only a lossy queue policy (which drops spikes, and counts
 /// them) changes the result.
-public struct Emulator {
+public struct Emulator: Sendable {
     public let chip: ChipSpec
     public let network: Network
     public let mapping: Mapping
@@ -164,7 +164,7 @@ public struct Emulator {
 }
 
 /// Per-operation latencies in picoseconds (unknown = 0 for timing; reported as unpriced).
-struct OperationLatencies {
+struct OperationLatencies: Sendable {
     let synapticOp, neuronEvent, neuronActive, neuronInactive, spikeEmit, inject, receive: Picoseconds
 
     init(_ costs: CostTable) {

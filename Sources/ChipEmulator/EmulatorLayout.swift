@@ -16,8 +16,8 @@ import SpikingModel
 ///
 /// Cores are the chip's cores, plus one pseudo-core for the I/O port (index ``portCore``),
 /// which injects the input populations' spikes as stage 0.
-struct EmulatorLayout {
-    struct Stage {
+struct EmulatorLayout: Sendable {
+    struct Stage: Sendable {
         var core: Int
         var level: Int
         /// Neurons (global indices) of the stage.

@@ -1,8 +1,8 @@
 // HardwareKernel: the event queue of hardware time (integer picoseconds, FIFO among equal times).
 
 /// One scheduled piece of hardware work.
-struct HardwareEvent {
-    enum Kind: UInt8 {
+struct HardwareEvent: Sendable {
+    enum Kind: UInt8, Sendable {
         /// A core's (or the port's) network interface tries to inject its next packet. `a` = core.
         case inject
         /// Packet `c` reaches input buffer `b` of router `a` (its slot was reserved).
@@ -37,7 +37,7 @@ struct HardwareEvent {
 /// neuromesh-bench); each module keeps a concrete heap of its own event type.
 ///
 /// - Complexity: `schedule` and `next` are O(log n).
-struct HardwareKernel {
+struct HardwareKernel: Sendable {
     private var heap: [HardwareEvent] = []
     private var sequence: UInt64 = 0
     /// The time of the event being handled.

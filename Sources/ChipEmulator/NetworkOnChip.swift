@@ -4,8 +4,8 @@
 import ChipDescription
 
 /// A packet travelling the mesh.
-struct Packet {
-    enum Kind: UInt8 {
+struct Packet: Sendable {
+    enum Kind: UInt8, Sendable {
         /// A spike: `neuron` spiked at model time `time` (its `spike`-th spike overall).
         case spike
         /// An end-of-window message: `source` finished window `window`.
@@ -37,7 +37,7 @@ struct Packet {
 /// router after that plus the pipeline latency. In-network multicast copies a packet where the
 /// routes to its destinations part; under source replication every packet has one destination.
 /// Under a lossy queue policy a spike meeting a full buffer is dropped and counted.
-struct NetworkOnChip {
+struct NetworkOnChip: Sendable {
     static let north = 0, east = 1, south = 2, west = 3
 
     let width: Int

@@ -11,6 +11,8 @@ let runCommand = Command(
     help: """
         Usage: neuromesh run --chip CHIP --network NETWORK (--input INPUT | --yinyang INDEX [--split S])
                              [--strategy fill|spread | --placement FILE] [--json] [--csv DIR]
+               neuromesh run --chip CHIP --network NETWORK --dataset yinyang [--split S]
+                             [--samples K] [--threads N] [--strategy … | --placement FILE] [--json]
 
         Maps NETWORK (neuromesh-network/1) onto CHIP (neuromesh-chip/1) as `neuromesh map`
         does, then emulates one forward pass on INPUT (neuromesh-input/1): spikes travel as
@@ -34,6 +36,13 @@ let runCommand = Command(
             exact (no late or reordered packets).
         Phases: only the forward phase is emulated so far; backward and update phases appear
         when they have any non-zero counter.
+
+        With --dataset, runs the first K samples of a split (default: all of the test split) and
+        reports the accuracy (the class of the earliest output spike; no output spike is wrong;
+        spiking outputs only) and per-sample means of energy by category, hardware latency and
+        messages; with --json one object {"format": "neuromesh-run-summary/1", "samples",
+        "accuracy", "energy_j_per_sample": {…, "total"}, "latency_s_per_sample",
+        "messages_per_sample", "unpriced": {…}, "exact"}. Results do not depend on --threads.
 
         Options:
           --chip CHIP              the chip description (required)
@@ -64,6 +73,8 @@ let runCommand = Command(
                                     "spikes": [{"population", "times_s": [[…] per neuron]}]}
                                    "spikes" is exactly what `neuromesh simulate --json` prints.
                                    Seconds and joules throughout; keys in this order.
+          --dataset yinyang        many samples: --split train|validation|test (default test),
+                                   --samples K (default: the whole split), --threads N (default 1)
           --csv DIR                also write cores.csv, routers.csv, totals.csv (one row per
                                    sample) and spikes.csv (population,neuron,time_s) into DIR,
                                    creating it if needed
@@ -83,6 +94,9 @@ let runCommand = Command(
         let chipPath = try args.required("chip")
         let placement = try PlacementOptions(&args)
         let json = args.flag("json")
+        if let dataset = try args.choice("dataset", ["yinyang"]) {
+            return try runDataset(dataset, chipPath: chipPath, placement: placement, json: json, &args, console)
+        }
         let csvDirectory = try args.option("csv")
         let (network, input, networkPath) = try loadNetworkAndInput(&args)  // checks nothing else is left
         let chip = try ChipSpec.load(path: chipPath)

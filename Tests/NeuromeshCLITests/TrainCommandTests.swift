@@ -4,6 +4,7 @@ import Testing
 
 @testable import NeuromeshCLI
 @testable import SpikingModel
+@testable import Training
 
 @Suite("neuromesh train")
 struct TrainCommandTests {
@@ -46,5 +47,43 @@ struct TrainCommandTests {
         #expect(runCLI(["train", "--dataset", "yinyang", "--lr", "-1"]).code == 2)
         #expect(runCLI(["train", "--dataset", "yinyang", "--epochs", "0"]).code == 2)
         #expect(runCLI(["train", "--help"]).out.contains("Usage: neuromesh train"))
+    }
+}
+
+@Suite("neuromesh run --dataset")
+struct RunDatasetTests {
+    /// A trained model evaluated on the chip: the accuracy equals the functional reference's, and
+    /// the summary does not depend on the thread count.
+    @Test func accuracyOnTheChipMatchesTheReference() throws {
+        let directory = temporaryDirectory()
+        let model = directory + "/model.json"
+        #expect(runCLI(["train", "--dataset", "yinyang", "--epochs", "1", "--hidden", "40", "--save", model]).code == 0)
+        var summaries: [JSONObject] = []
+        for threads in ["1", "2"] {
+            let result = runCLI(["run", "--chip", chip("loihi.json"), "--network", model, "--dataset", "yinyang", "--samples", "60", "--threads", threads, "--json"])
+            #expect(result.code == 0, "\(result.err)")
+            guard case .object(let summary) = try JSONParser.parse(result.out) else { return }
+            summaries.append(summary)
+        }
+        #expect(summaries.count == 2 && summaries[0] == summaries[1])
+        // The same samples through the functional reference.
+        let network = try NetworkFile.load(model)
+        var simulator = ReferenceSimulator(network: network)
+        var correct = 0
+        for sample in YinYang.generate(split: .test).prefix(60) {
+            simulator.forward(InputSpikes(times: YinYangEncoding().spikeTimes(for: sample), label: sample.label))
+            if simulator.evaluate(.timeToFirstSpike(), label: sample.label).prediction == sample.label { correct += 1 }
+        }
+        #expect(summaries.first?["accuracy"] == .number(Double(correct) / 60))
+        #expect(summaries.first?["exact"] == true)
+    }
+
+    @Test func readoutNetworksAreRefusedWithAReason() {
+        let directory = temporaryDirectory()
+        let model = directory + "/li.json"
+        #expect(runCLI(["init-network", "--sizes", "5,10,3", "--output", "li", "--out", model]).code == 0)
+        let result = runCLI(["run", "--chip", chip("tiny.json"), "--network", model, "--dataset", "yinyang", "--samples", "5"])
+        #expect(result.code == 1)
+        #expect(result.err.contains("lif"))
     }
 }
