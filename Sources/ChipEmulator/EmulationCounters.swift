@@ -40,6 +40,14 @@ public struct CoreCounters: Sendable, Equatable {
     public var injectionStall: Picoseconds = 0
     /// Most packets waiting in the outbox at once.
     public var outboxPeak: Int = 0
+    /// Backward phase: neuron adjoints advanced to a backward event (and jumps applied).
+    public var adjointUpdates: UInt64 = 0
+    /// Backward phase: synapse terms `w (λV − λI)` added to error partial sums.
+    public var errorAccumulations: UInt64 = 0
+    /// Backward phase: synapse gradient accumulator updates `grad += −τs λI`.
+    public var gradientAccumulations: UInt64 = 0
+    /// Backward phase: error packets not sent because their partial sum was exactly zero.
+    public var errorPacketsSuppressed: UInt64 = 0
 
     public init() {}
 }
@@ -75,6 +83,8 @@ public struct EmulationCounters: Sendable, Equatable {
     public var routers: [[RouterCounters]]
     /// Chip-wide barriers completed, per phase.
     public var barriers: [UInt64]
+    /// Messages of the loss reduction across output cores (gather and broadcast), per phase.
+    public var lossMessages: [UInt64]
     /// Packet destinations created (a multicast packet counts once per destination core) and
     /// packets taken in by a core: conservation says created = delivered + dropped.
     public var packetsCreated: UInt64 = 0
@@ -91,5 +101,6 @@ public struct EmulationCounters: Sendable, Equatable {
         self.cores = Array(repeating: Array(repeating: CoreCounters(), count: cores), count: Phase.allCases.count)
         self.routers = Array(repeating: Array(repeating: RouterCounters(), count: routers), count: Phase.allCases.count)
         barriers = Array(repeating: 0, count: Phase.allCases.count)
+        lossMessages = Array(repeating: 0, count: Phase.allCases.count)
     }
 }

@@ -38,8 +38,8 @@ public struct EnergyReport: Sendable, Equatable {
     public var perRouter: [Double]
 
     public static let categories = [
-        "synaptic_ops", "neuron_updates", "spikes", "packet_injection", "packet_receive", "local_delivery", "hops_x",
-        "hops_y", "synchronisation", "static",
+        "synaptic_ops", "neuron_updates", "spikes", "adjoint_updates", "error_accumulation", "gradient_accumulation",
+        "packet_injection", "packet_receive", "local_delivery", "hops_x", "hops_y", "synchronisation", "static",
     ]
 
     /// The sum of all priced categories.
@@ -75,6 +75,9 @@ extension EmulationResult {
             charge(.neuronUpdateActive, k.neuronUpdatesActive, "neuron_updates", core: c)
             charge(.neuronUpdateInactive, k.neuronUpdatesInactive, "neuron_updates", core: c)
             charge(.spikeEmit, k.spikes, "spikes", core: c)
+            charge(.adjointUpdate, k.adjointUpdates, "adjoint_updates", core: c)
+            charge(.errorAccumulation, k.errorAccumulations, "error_accumulation", core: c)
+            charge(.gradientAccumulation, k.gradientAccumulations, "gradient_accumulation", core: c)
             charge(.packetInject, k.packetsInjected + k.syncSent, "packet_injection", core: c)
             charge(.packetReceive, k.packetsReceived + k.syncReceived, "packet_receive", core: c)
         }

@@ -38,9 +38,11 @@ extension Emulator {
             state[n] = NeuronState()
             touchedIn[n] = 0
         }
+        phase = .forward
         for s in queues.indices {
             queues[s].removeAll()
             schedules[s].removeAll()
+            stageLog[s].removeAll(keepingCapacity: true)
             nextWindow[s] = 0
             computing[s] = false
         }
@@ -134,10 +136,9 @@ extension Emulator {
         let destinations = Int(noc.packets[packet].destinationCount)
         inFlight += destinations
         counters.packetsCreated += UInt64(destinations)
-        if noc.packets[packet].kind == .spike {
-            counters.cores[phase.rawValue][source].packetsInjected += 1
-        } else {
-            counters.cores[phase.rawValue][source].syncSent += 1
+        switch noc.packets[packet].kind {
+        case .spike, .error: counters.cores[phase.rawValue][source].packetsInjected += 1
+        case .sync, .backSync: counters.cores[phase.rawValue][source].syncSent += 1
         }
         outbox[source].append((packet, ready))
         let waiting = outbox[source].count - outboxHead[source]
@@ -190,9 +191,13 @@ extension Emulator {
         case .coreReceive:
             receive(packet: Int(event.b), at: Int(event.a))
         case .windowDone:
-            windowDone(stage: Int(event.a), window: Int(event.b))
+            if phase == .forward {
+                windowDone(stage: Int(event.a), window: Int(event.b))
+            } else {
+                backwardWindowDone(stage: Int(event.a), reverse: Int(event.b))
+            }
         case .barrierDone:
-            advancePhase()
+            if phase == .forward { advancePhase() } else { advanceBackwardPhase() }
         }
     }
 
@@ -202,7 +207,7 @@ extension Emulator {
         if dropped > 0 {
             inFlight -= dropped
             counters.packetsDropped += UInt64(dropped)
-            if chip.time.sync.mode == .barrier { checkPhase() }
+            if chip.time.sync.mode == .barrier { checkAnyPhase() }
         }
     }
 
@@ -228,8 +233,20 @@ extension Emulator {
             counters.cores[phase.rawValue][core].syncReceived += 1
             markers[core][Int(packet.neuron)] = Int(packet.window) + 1
             for stage in layout.stagesOfCore[core] { tryStart(stage) }
+        case .error:
+            counters.cores[phase.rawValue][core].packetsReceived += 1
+            spikeError[Int(packet.spike)] += packet.time
+        case .backSync:
+            counters.cores[phase.rawValue][core].syncReceived += 1
+            backMarkers[core][Int(packet.neuron)] = Int(packet.window) + 1
+            for stage in layout.stagesOfCore[core] { tryStartBackward(stage) }
         }
-        if chip.time.sync.mode == .barrier { checkPhase() }
+        if chip.time.sync.mode == .barrier { checkAnyPhase() }
+    }
+
+    /// Barrier mode: closes the current wave of the running pass if it is complete.
+    mutating func checkAnyPhase() {
+        if phase == .forward { checkPhase() } else { checkBackwardPhase() }
     }
 
     /// The model-time events for spike `k` of `neuron` at the targets on `core`: one delivery per
@@ -320,6 +337,7 @@ extension Emulator {
                 let currentAtSpike = state[n].fire(at: slot.time, c)
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
+                stageLog[stage].append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
                 if touchedIn[n] != mark {
                     touchedIn[n] = mark
                     active += 1
@@ -333,6 +351,8 @@ extension Emulator {
             }
             guard let event = next else { break }
             _ = queues[stage].pop()
+            stageLog[stage].append(
+                LogEntry(kind: event.kind == .delivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
             let projection = network.projections[Int(event.projection)]
             let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
             let targetPopulation = projection.target.rawValue
@@ -454,6 +474,10 @@ extension Emulator {
 
 extension CoreCounters {
     mutating func add(_ o: CoreCounters) {
+        adjointUpdates += o.adjointUpdates
+        errorAccumulations += o.errorAccumulations
+        gradientAccumulations += o.gradientAccumulations
+        errorPacketsSuppressed += o.errorPacketsSuppressed
         synapticOps += o.synapticOps
         neuronUpdatesEvent += o.neuronUpdatesEvent
         neuronUpdatesActive += o.neuronUpdatesActive

@@ -87,7 +87,24 @@ public struct Emulator: Sendable {
     /// one barrier across them.
     let participatingRouters: Int
     let barrierLatency: Picoseconds
-    let phase = Phase.forward
+    /// The pass being emulated (forward, then backward).
+    var phase = Phase.forward
+
+    // Backward state.
+    /// Each stage's forward events in processing order (replayed in reverse by the backward pass).
+    var stageLog: [[LogEntry]]
+    var logPosition: [Int]
+    var adjoint: [AdjointState]
+    var spikeError: [Double] = []
+    var backwardGradients: Gradients
+    /// Per stage: the next reverse window (0 = the last window of model time) and whether it is
+    /// computing; per core: reverse windows complete per stage, from backward end-of-window messages.
+    var backNext: [Int]
+    var backComputing: [Bool]
+    var backMarkers: [[Int: Int]]
+    var tangentGuardCount = 0
+    /// The smallest jump denominator `I − ϑ`, relative to ϑ (as in ``ReferenceSimulator``).
+    public var tangentGuard = 1e-9
 
     /// Emulation stops with an error after this many hardware events without finishing.
     public var eventLimit: UInt64 = 2_000_000_000
@@ -127,8 +144,7 @@ public struct Emulator: Sendable {
         window = chip.time.window
         duration = network.duration
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
-        let flits = PacketSpec.flits(bits: chip.packets.spikeBits, linkWidthBits: chip.router.linkWidthBits)
-        noc = NetworkOnChip(chip: chip, flits: flits)
+        noc = NetworkOnChip(chip: chip)
         counters = EmulationCounters(cores: cores, routers: chip.mesh.routerCount)
         outbox = Array(repeating: [], count: cores)
         outboxHead = Array(repeating: 0, count: cores)
@@ -138,6 +154,13 @@ public struct Emulator: Sendable {
         computing = Array(repeating: false, count: layout.stages.count)
         markers = Array(repeating: [:], count: cores)
         touchedIn = Array(repeating: 0, count: network.neuronCount)
+        stageLog = Array(repeating: [], count: layout.stages.count)
+        logPosition = Array(repeating: 0, count: layout.stages.count)
+        adjoint = Array(repeating: AdjointState(), count: network.neuronCount)
+        backwardGradients = Gradients(network: network)
+        backNext = Array(repeating: 0, count: layout.stages.count)
+        backComputing = Array(repeating: false, count: layout.stages.count)
+        backMarkers = Array(repeating: [:], count: cores)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)
         var routers = Set(layout.usedCores.map { $0 / chip.mesh.coresPerRouter })

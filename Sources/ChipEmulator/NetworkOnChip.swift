@@ -8,8 +8,13 @@ struct Packet: Sendable {
     enum Kind: UInt8, Sendable {
         /// A spike: `neuron` spiked at model time `time` (its `spike`-th spike overall).
         case spike
-        /// An end-of-window message: `source` finished window `window`.
+        /// An end-of-window message: stage `neuron` (of core `source`) finished window `window`.
         case sync
+        /// A backward error packet: the partial sum `time` (the value travels in that field) for
+        /// spike `spike`, from a target core to the spike's core.
+        case error
+        /// A backward end-of-window message: stage `neuron` finished reverse window `window`.
+        case backSync
     }
 
     var kind: Kind
@@ -33,7 +38,8 @@ struct Packet: Sendable {
 /// attached core, one for the I/O port). A packet at the head of a buffer leaves for each output
 /// its destinations need — XY order: all x hops, then y — once that output is free and the next
 /// buffer has a slot; the slot is reserved when it leaves (credit flow control), and waiting is
-/// counted as stall. A link is occupied for `flits × hop latency`; the packet reaches the next
+/// counted as stall. A link is occupied for `flits × hop latency` (flits from the packet format of
+/// its kind); the packet reaches the next
 /// router after that plus the pipeline latency. In-network multicast copies a packet where the
 /// routes to its destinations part; under source replication every packet has one destination.
 /// Under a lossy queue policy a spike meeting a full buffer is dropped and counted.
@@ -51,9 +57,12 @@ struct NetworkOnChip: Sendable {
     let portRouter: Int
     var portInput: Int { 4 + coresPerRouter }
 
-    /// Per direction (N, E, S, W): link occupancy and travel time of one packet, in ps.
-    let hopOccupancy: [Picoseconds]
-    let hopTravel: [Picoseconds]
+    /// Per direction (N, E, S, W): the hop latency of one flit, in ps; flits per packet kind
+    /// (spike and sync packets use the spike format, error packets the error format).
+    let hopLatency: [Picoseconds]
+    let pipeline: Picoseconds
+    let spikeFlits: Picoseconds
+    let errorFlits: Picoseconds
     let localLatency: Picoseconds
 
     // Buffers: slots[(router * inputs + input) * depth + i], ring buffers.
@@ -73,7 +82,7 @@ struct NetworkOnChip: Sendable {
     var destinations: [Int32] = []
     private var serials: [Int32] = []
 
-    init(chip: ChipSpec, flits: Int) {
+    init(chip: ChipSpec) {
         width = chip.mesh.width
         height = chip.mesh.height
         coresPerRouter = chip.mesh.coresPerRouter
@@ -82,10 +91,11 @@ struct NetworkOnChip: Sendable {
         inputs = 4 + coresPerRouter + 1
         outputs = 4 + coresPerRouter
         portRouter = chip.ioPort.y * chip.mesh.width + chip.ioPort.x
-        let pipeline = picoseconds(chip.router.pipelineLatency)
+        pipeline = picoseconds(chip.router.pipelineLatency)
         let directions: [HopDirection] = [.north, .east, .south, .west]
-        hopOccupancy = directions.map { Picoseconds(flits) * picoseconds(chip.costs.hop($0).latency ?? 0) }
-        hopTravel = hopOccupancy.map { $0 + pipeline }
+        hopLatency = directions.map { picoseconds(chip.costs.hop($0).latency ?? 0) }
+        spikeFlits = Picoseconds(PacketSpec.flits(bits: chip.packets.spikeBits, linkWidthBits: chip.router.linkWidthBits))
+        errorFlits = Picoseconds(PacketSpec.flits(bits: chip.packets.errorBits, linkWidthBits: chip.router.linkWidthBits))
         localLatency = picoseconds(chip.costs[.localDelivery].latency ?? 0) + pipeline
         let routers = width * height
         slots = Array(repeating: -1, count: routers * inputs * bufferDepth)
@@ -241,7 +251,7 @@ struct NetworkOnChip: Sendable {
                 let (next, input) = neighbour(of: router, direction: out)
                 if !hasSlot(router: next, input: input) {
                     // Waits for a credit: the downstream router wakes us when a slot opens.
-                    guard lossy, packet.kind == .spike else { continue }
+                    guard lossy, packet.kind == .spike || packet.kind == .error else { continue }
                     doneMask[b] |= 1 << UInt64(out)
                     dropped += copyCount(of: packet, at: router, output: out)
                     counters[router].drops += 1
@@ -249,11 +259,12 @@ struct NetworkOnChip: Sendable {
                 }
                 let copy = single ? index : split(index, at: router, output: out)
                 reserve(router: next, input: input)
-                outputFree[o] = now + hopOccupancy[out]
-                kernel.schedule(.routerArrive, at: now + hopTravel[out], next, input, copy)
+                let occupancy = (packet.kind == .error ? errorFlits : spikeFlits) * hopLatency[out]
+                outputFree[o] = now + occupancy
+                kernel.schedule(.routerArrive, at: now + occupancy + pipeline, next, input, copy)
                 counters[router].hops[out] += 1
                 counters[router].forwarded += 1
-                counters[router].linkBusy[out] += hopOccupancy[out]
+                counters[router].linkBusy[out] += occupancy
             } else {
                 let copy = single ? index : split(index, at: router, output: out)
                 outputFree[o] = now + localLatency

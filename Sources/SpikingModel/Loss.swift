@@ -87,6 +87,31 @@ extension ReferenceSimulator {
     /// Evaluates `loss` on the last forward pass. `label` is required for the cross-entropy losses.
     public func evaluate(_ loss: Loss, label: Int?) -> LossEvaluation {
         switch loss {
+        case .timeToFirstSpike, .spikeTimeSum:
+            return loss.evaluate(spikes: spikes, outputs: outputStart..<(outputStart + outputSize), duration: duration, label: label)
+        case .maxVoltage, .expVoltage:
+            let label = label!
+            let statistic = loss == .maxVoltage ? readouts.maxValue : readouts.weightedIntegral
+            let (logSum, p) = softmax(statistic)
+            let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
+            let best = statistic.max()!
+            return LossEvaluation(
+                value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
+        }
+    }
+}
+
+extension Loss {
+    /// Evaluates a spiking-output loss (``timeToFirstSpike(tau0:tau1:alpha:)`` or ``spikeTimeSum``)
+    /// on recorded spikes; `outputs` are the output neurons' global indices. A neuron's spikes must
+    /// be recorded in time order (other neurons' may interleave in any order), so the functional
+    /// reference and the chip emulator, which records core by core, evaluate alike.
+    ///
+    /// - Precondition: a spiking-output loss; `label` given for the cross-entropy.
+    public func evaluate(spikes: SpikeRecord, outputs: Range<Int>, duration: Double, label: Int?) -> LossEvaluation {
+        let outputStart = outputs.lowerBound
+        let outputSize = outputs.count
+        switch self {
         case .timeToFirstSpike(let tau0, let tau1, let alpha):
             var first = Array(repeating: Double.infinity, count: outputSize)
             var firstSpike = Array(repeating: Int32(-1), count: outputSize)
@@ -119,14 +144,6 @@ extension ReferenceSimulator {
                 errors.append((firstSpike[o], g))
             }
             return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [])
-        case .maxVoltage, .expVoltage:
-            let label = label!
-            let statistic = loss == .maxVoltage ? readouts.maxValue : readouts.weightedIntegral
-            let (logSum, p) = softmax(statistic)
-            let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
-            let best = statistic.max()!
-            return LossEvaluation(
-                value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
         case .spikeTimeSum:
             var value = 0.0
             var errors: [(spike: Int32, value: Double)] = []
@@ -138,6 +155,8 @@ extension ReferenceSimulator {
                 }
             }
             return LossEvaluation(value: value, prediction: nil, spikeTimeErrors: errors, readoutErrors: [])
+        case .maxVoltage, .expVoltage:
+            preconditionFailure("\(name) reads readout voltages, not spikes")
         }
     }
 }

@@ -65,6 +65,13 @@ public struct LogEntry: Sendable, Equatable {
     public var spike: Int32
     public var projection: Int32
     public var target: Int32
+
+    public init(kind: Kind, spike: Int32, projection: Int32, target: Int32) {
+        self.kind = kind
+        self.spike = spike
+        self.projection = projection
+        self.target = target
+    }
 }
 
 /// Statistics of the output population's LI readouts that the voltage losses need.

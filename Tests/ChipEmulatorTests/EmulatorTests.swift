@@ -205,3 +205,54 @@ struct EmulatorConservationTests {
         }
     }
 }
+
+@Suite("Backward pass on the chip")
+struct EmulatorBackwardTests {
+    /// Gradients computed as error-packet traffic on the chip equal the functional reference's to
+    /// 1e-12 (relative to the largest gradient), on every bundled chip, both multicast styles and
+    /// both synchronisation modes, for feed-forward and recurrent (delayed) networks.
+    @Test(arguments: bundledChips)
+    func gradientsEqualTheFunctionalReference(chipFile: String) throws {
+        let base = loadChip(chipFile)
+        var runs = 0
+        for multicast in MulticastStyle.allCases {
+            for sync in SyncMode.allCases {
+                let chip = variant(base, multicast: multicast, sync: sync)
+                for seed in 0..<2 {
+                    for recurrent in [false, true] {
+                        let (network, input) = activeNetwork(seed: UInt64(seed + 10), window: chip.time.window, recurrent: recurrent)
+                        for placement in [farPlacement(network, chip: chip), nil] {
+                            let strategy: PlacementStrategy = placement.map { .explicit($0) } ?? .spread
+                            guard let mapping = try? Mapping.map(NetworkShape(network), onto: chip, strategy: strategy) else { continue }
+                            for loss in [Loss.timeToFirstSpike(), .spikeTimeSum] {
+                                var emulator = try Emulator(network: network, mapping: mapping)
+                                _ = try emulator.run(input)
+                                let result = try emulator.backward(loss: loss, label: input.label)
+                                var reference = ReferenceSimulator(network: network)
+                                let evaluation = reference.gradient(input: input, loss: loss)
+                                #expect(abs(result.loss.value - evaluation.value) <= 1e-12 * max(1, abs(evaluation.value)))
+                                let scale = reference.gradients.weights.flatMap { $0 }.map(abs).max() ?? 0
+                                for p in reference.gradients.weights.indices {
+                                    for (a, b) in zip(result.gradients.weights[p], reference.gradients.weights[p]) {
+                                        #expect(abs(a - b) <= 1e-12 * max(scale, 1e-300), "\(chipFile) \(multicast) \(sync) \(loss.name) projection \(p): \(a) vs \(b)")
+                                    }
+                                    if let d = reference.gradients.delays[p] {
+                                        let dScale = d.map(abs).max() ?? 0
+                                        for (a, b) in zip(result.gradients.delays[p]!, d) {
+                                            #expect(abs(a - b) <= 1e-12 * max(dScale, 1e-300))
+                                        }
+                                    }
+                                }
+                                let cores = result.counters.cores[Phase.backward.rawValue]
+                                #expect(cores.reduce(0) { $0 + $1.gradientAccumulations } > 0)
+                                #expect(result.counters.packetsCreated == result.counters.packetsDelivered)
+                                runs += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(runs >= 8, "\(chipFile): too few runs (\(runs))")
+    }
+}

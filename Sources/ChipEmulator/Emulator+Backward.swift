@@ -1,0 +1,290 @@
+// Emulator+Backward: the EventProp backward pass as error-packet traffic on the chip.
+
+import ChipDescription
+import SpikingModel
+
+/// What the backward pass of one sample produced on the chip.
+public struct BackwardResult: Sendable {
+    /// The loss and what it injected (evaluated on the chip's spikes).
+    public var loss: LossEvaluation
+    /// `∂L/∂w` (and `∂L/∂d`) of every synapse, accumulated on the cores that hold them.
+    public var gradients: Gradients
+    /// All counters so far (forward and backward phases).
+    public var counters: EmulationCounters
+    /// Hardware time of the backward pass, in picoseconds.
+    public var latency: Picoseconds
+    /// Spikes whose jump denominator was clamped by the tangency guard.
+    public var tangentGuarded: Int
+}
+
+extension Emulator {
+    /// Runs the EventProp backward pass of the last ``run(_:)`` on the chip (design.md §6).
+    ///
+    /// Reverse model time, window by window from the last: a stage processes reverse window `w`
+    /// once it has finished the later windows and every stage its spikes reach within a window
+    /// has finished `w` (those reached only after a window's delay, `w + 1`) — the forward
+    /// protocol mirrored, with end-of-window messages to the upstream cores (dataflow) or
+    /// barrier waves in reverse (barrier). Within a window a stage replays its own forward
+    /// events in reverse:
+    /// - a spike delivered to its neurons: each target's adjoints are propagated to the arrival
+    ///   time, `∂L/∂w_ji += −τs λ_I,j` accumulates in the synapse's core, and the partial sum
+    ///   `Σ_j w_ji (λ_V,j − λ_I,j)` over the core's targets goes back to the spike's core as one
+    ///   error packet (a partial sum of exactly zero is suppressed and counted);
+    /// - a spike of one of its neurons: the jump of eventprop.md §3.4, with the errors of all
+    ///   target cores already in (the protocol guarantees it) and the loss's `∂L/∂t_k`.
+    /// The loss is evaluated on the chip's spikes; its reduction across output cores is counted
+    /// as messages. Gradients equal the functional reference's to rounding (the partial sums are
+    /// added in a different order).
+    ///
+    /// - Throws: ``EmulatorError`` for losses on readout voltages (not yet emulated on the chip),
+    ///   a missing label, or a stuck network.
+    public mutating func backward(loss: Loss, label: Int?) throws(EmulatorError) -> BackwardResult {
+        let output = network.output.rawValue
+        guard loss.outputKind == .lif, kinds[output] == .lif else {
+            throw EmulatorError("the \(loss.name) loss is not emulated on the chip yet (spiking-output losses are: ttfs, spike-time-sum)")
+        }
+        if loss.needsLabel, label == nil { throw EmulatorError("the \(loss.name) loss needs the sample's label") }
+        let outputs = populationStart[output]..<(populationStart[output] + network.populations[output].size)
+        let evaluation = loss.evaluate(spikes: spikes, outputs: outputs, duration: duration, label: label)
+
+        // Reset the backward state; the forward counters stay.
+        phase = .backward
+        kernel.reset()
+        noc.reset()
+        for c in outbox.indices {
+            outbox[c].removeAll(keepingCapacity: true)
+            outboxHead[c] = 0
+            interfaceFree[c] = 0
+            coreFree[c] = 0
+            backMarkers[c] = [:]
+        }
+        let start = AdjointState(time: duration)
+        for n in adjoint.indices { adjoint[n] = start }
+        backwardGradients = Gradients(network: network)
+        spikeError = Array(repeating: 0, count: spikes.count)
+        for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
+        tangentGuardCount = 0
+        inFlight = 0
+        makespan = 0
+        phaseOutstanding = 0
+        barrierPending = false
+        lastSerial.removeAll(keepingCapacity: true)
+        for s in layout.stages.indices {
+            logPosition[s] = stageLog[s].count
+            backNext[s] = s == layout.portStage ? windowCount : 0
+            backComputing[s] = false
+        }
+        // The loss reduction: each output core sends its outputs' spike times to one core and
+        // receives its neurons' errors back.
+        let outputCores = Set(outputs.map { layout.coreOf[$0] })
+        counters.lossMessages[phase.rawValue] += UInt64(2 * outputCores.count)
+
+        if chip.time.sync.mode == .barrier {
+            phaseWindow = 0
+            phaseWave = layout.waves - 1
+            startBackwardPhase()
+        } else {
+            for s in layout.stages.indices where s != layout.portStage { tryStartBackward(s) }
+        }
+        while let event = kernel.next() {
+            if kernel.handled > eventLimit {
+                throw EmulatorError("the backward pass exceeded \(eventLimit) hardware events at \(kernel.now) ps")
+            }
+            handle(event)
+        }
+        let unfinished = layout.stages.indices.filter { backNext[$0] < windowCount }
+        if !unfinished.isEmpty {
+            throw EmulatorError(
+                "the backward pass stopped making progress at \(kernel.now) ps: " + unfinished.prefix(5).map {
+                    "core \(layout.stages[$0].core) (level \(layout.stages[$0].level)) waits in reverse window \(backNext[$0])"
+                }.joined(separator: "; "))
+        }
+        makespan = max(makespan, kernel.now)
+        return BackwardResult(
+            loss: evaluation, gradients: backwardGradients, counters: counters, latency: makespan, tangentGuarded: tangentGuardCount)
+    }
+
+    // MARK: - The reverse window protocol
+
+    /// The stages that must finish reverse window r (same window) or r − 1 (delayed) before `stage`.
+    func reverseUpstream(of stage: Int) -> (same: [Int], next: [Int]) {
+        var same: [Int] = []
+        var next: [Int] = []
+        for t in layout.stages.indices {
+            if layout.sameWindowUpstream[t].contains(stage) { same.append(t) }
+            if layout.nextWindowUpstream[t].contains(stage) { next.append(t) }
+        }
+        return (same, next)
+    }
+
+    func finishedBackward(_ stage: Int, reverse r: Int, seenFrom core: Int) -> Bool {
+        r < 0 || (layout.stages[stage].core == core ? backNext[stage] > r : (backMarkers[core][stage] ?? 0) > r)
+    }
+
+    /// Dataflow: starts `stage`'s next reverse window if every error for it can have arrived.
+    mutating func tryStartBackward(_ stage: Int) {
+        guard phase == .backward, chip.time.sync.mode == .dataflow, !backComputing[stage], backNext[stage] < windowCount else { return }
+        let r = backNext[stage]
+        let core = layout.stages[stage].core
+        let (same, next) = reverseUpstream(of: stage)
+        for t in same where !finishedBackward(t, reverse: r, seenFrom: core) { return }
+        for t in next where !finishedBackward(t, reverse: r - 1, seenFrom: core) { return }
+        computeBackward(stage: stage, reverse: r, from: max(kernel.now, coreFree[core]))
+    }
+
+    mutating func backwardWindowDone(stage: Int, reverse r: Int) {
+        backComputing[stage] = false
+        backNext[stage] = r + 1
+        makespan = max(makespan, kernel.now)
+        if chip.time.sync.mode == .dataflow {
+            // Tell the upstream cores (the senders of this stage's spikes) that this reverse window is done.
+            let core = layout.stages[stage].core
+            let upstream = Set((layout.sameWindowUpstream[stage] + layout.nextWindowUpstream[stage]).map { layout.stages[$0].core })
+                .subtracting([core, layout.portCore]).sorted().map { Int32($0) }
+            if !upstream.isEmpty {
+                if chip.router.multicast == .sourceReplication {
+                    for c in upstream {
+                        enqueue(noc.make(.backSync, source: core, neuron: Int32(stage), window: r, to: CollectionOfOne(c)), from: core, ready: kernel.now)
+                    }
+                } else {
+                    enqueue(noc.make(.backSync, source: core, neuron: Int32(stage), window: r, to: upstream), from: core, ready: kernel.now)
+                }
+            }
+            for s in layout.stagesOfCore[core] { tryStartBackward(s) }
+        } else {
+            phaseOutstanding -= 1
+            checkBackwardPhase()
+        }
+    }
+
+    /// Barrier mode: the stages of wave `phaseWave` process reverse window `phaseWindow`.
+    mutating func startBackwardPhase() {
+        for s in layout.stages.indices where s != layout.portStage && layout.wave[s] == phaseWave {
+            phaseOutstanding += 1
+            computeBackward(stage: s, reverse: phaseWindow, from: max(kernel.now, coreFree[layout.stages[s].core]))
+        }
+        checkBackwardPhase()
+    }
+
+    mutating func checkBackwardPhase() {
+        guard chip.time.sync.mode == .barrier, phaseOutstanding == 0, inFlight == 0, !barrierPending, phaseWindow < windowCount else { return }
+        barrierPending = true
+        counters.barriers[phase.rawValue] += 1
+        kernel.schedule(.barrierDone, at: kernel.now + barrierLatency, 0)
+    }
+
+    mutating func advanceBackwardPhase() {
+        barrierPending = false
+        makespan = max(makespan, kernel.now)
+        phaseWave -= 1
+        if phaseWave == 0 {
+            phaseWave = layout.waves - 1
+            phaseWindow += 1
+            guard phaseWindow < windowCount else {
+                for s in layout.stages.indices { backNext[s] = windowCount }
+                return
+            }
+        }
+        startBackwardPhase()
+    }
+
+    // MARK: - A stage's reverse window
+
+    /// The model time of a logged forward event.
+    func time(of entry: LogEntry) -> Double {
+        let k = Int(entry.spike)
+        guard entry.kind == .arrival else { return spikes.time[k] }
+        let projection = network.projections[Int(entry.projection)]
+        let pre = Int(spikes.neuron[k]) - populationStart[projection.source.rawValue]
+        return spikes.time[k] + projection.delays![projection.synapse(post: Int(entry.target), pre: pre)]
+    }
+
+    /// `stage` replays its forward events of reverse window `r` backwards from hardware time `start`.
+    mutating func computeBackward(stage: Int, reverse r: Int, from start: Picoseconds) {
+        backComputing[stage] = true
+        let core = layout.stages[stage].core
+        let w = windowCount - 1 - r
+        var elapsed: Picoseconds = 0
+        var ops = CoreCounters()
+        let costs = BackwardLatencies(chip.costs)
+        while logPosition[stage] > 0 {
+            let entry = stageLog[stage][logPosition[stage] - 1]
+            let t = time(of: entry)
+            guard windowOf(t) >= w else { break }
+            logPosition[stage] -= 1
+            let k = Int(entry.spike)
+            switch entry.kind {
+            case .spike:
+                let n = Int(spikes.neuron[k])
+                let c = constants[Int(populationOf[n])]
+                var cache = DecayCache()
+                adjoint[n].propagate(to: t, c, &cache)
+                let i = spikes.current[k]
+                var denominator = i - c.threshold
+                let guardValue = tangentGuard * c.threshold
+                if denominator < guardValue {
+                    denominator = guardValue > 0 ? guardValue : denominator
+                    tangentGuardCount += 1
+                }
+                adjoint[n].lambdaV = ((i - c.reset) * adjoint[n].lambdaV + spikeError[k]) / denominator
+                ops.adjointUpdates += 1
+                elapsed += costs.adjoint
+            case .delivery, .arrival:
+                let p = Int(entry.projection)
+                let projection = network.projections[p]
+                let source = projection.source.rawValue
+                let targetPopulation = projection.target.rawValue
+                let c = constants[targetPopulation]
+                let first = populationStart[targetPopulation]
+                let base = (Int(spikes.neuron[k]) - populationStart[source]) &* projection.targetSize
+                let ranges = entry.kind == .delivery
+                    ? layout.targetRanges[p &* (layout.coreCount + 1) &+ core]
+                    : [(first + Int(entry.target))..<(first + Int(entry.target) + 1)]
+                var partial = 0.0
+                var cache = DecayCache()
+                for range in ranges {
+                    for n in range {
+                        let synapse = base &+ (n - first)
+                        adjoint[n].propagate(to: t, c, &cache)
+                        let li = adjoint[n].lambdaI
+                        backwardGradients.weights[p][synapse] += -c.tauSyn * li
+                        let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
+                        partial += m
+                        if entry.kind == .arrival { backwardGradients.delays[p]![synapse] += m }
+                    }
+                    let count = UInt64(range.count)
+                    ops.adjointUpdates += count
+                    ops.gradientAccumulations += count
+                    ops.errorAccumulations += count
+                    elapsed += Picoseconds(range.count) * (costs.adjoint + costs.gradient + costs.error)
+                }
+                // The spike's error: inputs need none; on this core it is added directly.
+                guard kinds[source] != .input else { continue }
+                let sourceCore = Int(layout.coreOf[Int(spikes.neuron[k])])
+                if sourceCore == core {
+                    spikeError[k] += partial
+                } else if partial == 0 {
+                    ops.errorPacketsSuppressed += 1
+                } else {
+                    let packet = noc.make(.error, source: core, spike: Int32(k), time: partial, to: CollectionOfOne(Int32(sourceCore)))
+                    enqueue(packet, from: core, ready: start + elapsed)
+                }
+            }
+        }
+        ops.busy = elapsed
+        counters.cores[phase.rawValue][core].add(ops)
+        coreFree[core] = start + elapsed
+        kernel.schedule(.windowDone, at: start + elapsed, stage, r)
+    }
+}
+
+/// Backward per-operation latencies in picoseconds (unknown = 0 for timing; reported as unpriced).
+struct BackwardLatencies {
+    let adjoint, error, gradient: Picoseconds
+
+    init(_ costs: CostTable) {
+        adjoint = picoseconds(costs[.adjointUpdate].latency ?? 0)
+        error = picoseconds(costs[.errorAccumulation].latency ?? 0)
+        gradient = picoseconds(costs[.gradientAccumulation].latency ?? 0)
+    }
+}
