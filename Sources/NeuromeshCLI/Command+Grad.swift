@@ -1,5 +1,7 @@
 // `neuromesh grad`: EventProp gradients of a loss, optionally checked by finite differences.
 
+import ChipDescription
+import ChipEmulator
 import SpikingModel
 import StrictJSON
 
@@ -31,6 +33,13 @@ let gradCommand = Command(
                            ttfs constants in seconds (defaults 0.0005, 0.0064, 0.003)
           --check          also compute finite differences for every parameter and report the
                            largest relative error (slow on big networks)
+          --chip CHIP      compute the gradient *through the chip*: the forward pass as spike
+                           packets and the backward pass as error packets on the emulated CHIP
+                           (spiking-output losses: ttfs, spike-time-sum); the gradients equal
+                           the functional reference's to rounding, and the backward phase's
+                           energy, messages and hardware time are reported
+          --strategy fill|spread, --placement FILE
+                           how to place the network on CHIP (as for `neuromesh map`)
           --json           {"loss", "prediction", "spikes", "gradients": [{"from", "to",
                            "weights": [[dL/dw_post,pre]], "delays_s": …}], …}
 
@@ -48,6 +57,8 @@ let gradCommand = Command(
                 tau1: try arguments.double("tau1", default: tau1, positive) { $0 > 0 },
                 alpha: try arguments.double("alpha", default: alpha, "a number ≥ 0") { $0 >= 0 })
         }
+        let chipPath = try arguments.option("chip")
+        let placement = try PlacementOptions(&arguments)
         let (network, input, networkPath) = try loadNetworkAndInput(&arguments)
         let output = network.populations[network.output.rawValue]
         guard output.kind == loss.outputKind else {
@@ -58,8 +69,38 @@ let gradCommand = Command(
         }
 
         var simulator = ReferenceSimulator(network: network)
-        let evaluation = simulator.gradient(input: input, loss: loss)
-        let gradients = simulator.gradients
+        var evaluation = simulator.gradient(input: input, loss: loss)
+        var gradients = simulator.gradients
+        var chipSummary: String? = nil
+        var chipJSON: JSONValue? = nil
+        if let chipPath {
+            let chip = try ChipSpec.load(path: chipPath)
+            let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(), networkPath: networkPath)
+            do throws(EmulatorError) {
+                var emulator = try Emulator(network: network, mapping: mapping)
+                let forward = try emulator.run(input)
+                let backward = try emulator.backward(loss: loss, label: input.label)
+                evaluation = backward.loss
+                gradients = backward.gradients
+                var result = forward
+                result.counters = backward.counters
+                let energy = result.energy(phase: .backward)
+                let cores = backward.counters.cores[Phase.backward.rawValue]
+                let errorPackets = cores.reduce(0) { $0 + $1.packetsInjected }
+                let suppressed = cores.reduce(0) { $0 + $1.errorPacketsSuppressed }
+                let sync = chip.time.sync.mode == .barrier ? backward.counters.barriers[Phase.backward.rawValue] : cores.reduce(0) { $0 + $1.syncSent }
+                let unpriced = energy.unpriced.keys.sorted().map { "\($0) × \(energy.unpriced[$0]!)" }.joined(separator: ", ")
+                chipSummary = "backward pass on chip \"\(chip.name)\": \(errorPackets) error packets (\(suppressed) zero partial sums suppressed), \(sync) \(chip.time.sync.mode == .barrier ? "barriers" : "sync messages"), \(backward.counters.lossMessages[Phase.backward.rawValue]) loss-reduction messages, energy \(formatJoules(energy.total))\(unpriced.isEmpty ? "" : " (unpriced: \(unpriced))"), hardware time \(formatSeconds(Double(backward.latency) * 1e-12))\n"
+                chipJSON = .object(JSONObject([
+                    ("chip", .string(chip.name)), ("error_packets", .count(errorPackets)), ("error_packets_suppressed", .count(suppressed)),
+                    ("sync", .count(sync)), ("loss_messages", .count(backward.counters.lossMessages[Phase.backward.rawValue])),
+                    ("energy_j", .finite(energy.total)), ("latency_s", .finite(Double(backward.latency) * 1e-12)),
+                    ("unpriced", .object(JSONObject(energy.unpriced.keys.sorted().map { ($0, .count(energy.unpriced[$0]!)) }))),
+                ]))
+            } catch {
+                throw CLIError.failure("gradient of \(networkPath) on chip \"\(chip.name)\": \(error.message)")
+            }
+        }
         var checkSummary: (worst: Double, checked: Int, skipped: Int)? = nil
         if check {
             let checks = FiniteDifferences.check(network: network, input: input, loss: loss)
@@ -87,6 +128,7 @@ let gradCommand = Command(
                     return .object(g)
                 })
             object["tangent_guard_count"] = .count(simulator.tangentGuardCount)
+            if let chipJSON { object["backward_on_chip"] = chipJSON }
             if let checkSummary {
                 object["finite_difference_check"] = .object(JSONObject([
                     ("max_relative_error", .number(checkSummary.worst)),
@@ -98,6 +140,7 @@ let gradCommand = Command(
             return 0
         }
         console.out("loss (\(loss.name)): \(evaluation.value)\n")
+        if let chipSummary { console.out(chipSummary) }
         if let label = input.label { console.out("label: \(label)\n") }
         console.out("prediction: \(evaluation.prediction.map(String.init) ?? "none")\n")
         if simulator.tangentGuardCount > 0 {

@@ -209,3 +209,47 @@ struct ModelCommandsTests {
         #expect(capture.err.contains("\"li\""))
     }
 }
+
+@Suite("neuromesh grad --chip")
+struct GradOnChipTests {
+    static func weights(_ report: JSONObject) -> [Double] {
+        guard case .array(let projections) = report["gradients"] else { return [] }
+        return projections.flatMap { projection -> [Double] in
+            guard case .object(let g) = projection, case .array(let rows) = g["weights"] else { return [] }
+            return rows.flatMap { row -> [Double] in
+                guard case .array(let values) = row else { return [] }
+                return values.compactMap { if case .number(let x) = $0 { return x } else { return nil } }
+            }
+        }
+    }
+
+    /// The gradient through the chip (error packets on the emulated mesh) equals the functional one.
+    @Test(arguments: ["tiny.json", "loihi.json", "spinnaker2.json"])
+    func gradientsThroughTheChipEqualTheReference(chipFile: String) throws {
+        let directory = temporaryDirectory()
+        let network = directory + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,24,3", "--seed", "2", "--out", network]).code == 0)
+        let reference = runCLI(["grad", "--network", network, "--yinyang", "7", "--loss", "ttfs", "--json"])
+        let onChip = runCLI(["grad", "--network", network, "--yinyang", "7", "--loss", "ttfs", "--chip", chip(chipFile), "--strategy", "spread", "--json"])
+        #expect(onChip.code == 0, "\(onChip.err)")
+        guard case .object(let a) = try JSONParser.parse(reference.out), case .object(let b) = try JSONParser.parse(onChip.out) else {
+            Issue.record("not JSON")
+            return
+        }
+        let ga = Self.weights(a), gb = Self.weights(b)
+        #expect(ga.count == 5 * 24 + 24 * 3 && ga.count == gb.count)
+        let scale = ga.map(abs).max() ?? 0
+        #expect(scale > 0)
+        for (x, y) in zip(ga, gb) { #expect(abs(x - y) <= 1e-12 * scale) }
+        #expect(b["backward_on_chip"] != nil)
+    }
+
+    @Test func voltageLossesAreRefusedOnTheChipWithAReason() {
+        let directory = temporaryDirectory()
+        let network = directory + "/li.json"
+        #expect(runCLI(["init-network", "--sizes", "5,10,3", "--output", "li", "--out", network]).code == 0)
+        let result = runCLI(["grad", "--network", network, "--yinyang", "0", "--loss", "max-voltage", "--chip", chip("tiny.json")])
+        #expect(result.code == 1)
+        #expect(result.err.contains("not emulated on the chip"))
+    }
+}
