@@ -25,7 +25,7 @@ import SpikingModel
 /// them) changes the result.
 public struct Emulator: Sendable {
     public let chip: ChipSpec
-    public let network: Network
+    public private(set) var network: Network
     public let mapping: Mapping
     let layout: EmulatorLayout
 
@@ -203,6 +203,12 @@ struct OperationLatencies: Sendable {
 }
 
 extension Emulator {
+    /// Replaces the weights (same shapes), as the chip's update phase does.
+    public mutating func setWeights(_ weights: [[Double]]) {
+        precondition(weights.map(\.count) == network.projections.map(\.synapseCount), "weights must keep their shapes")
+        for p in weights.indices { network.projections[p].weights = weights[p] }
+    }
+
     /// Bytes of model state the emulator keeps for inference: weights and delays (`Double` each)
     /// and one ``NeuronState`` per neuron. Routing needs no per-synapse data (projections are
     /// dense and routes are computed), so this divided by the synapse count is the cost per synapse.

@@ -1,5 +1,7 @@
 // `neuromesh train`: EventProp training on Yin-Yang with the exact functional reference.
 
+import ChipDescription
+import ChipEmulator
 import Foundation
 import SpikingModel
 import StrictJSON
@@ -12,11 +14,14 @@ let trainCommand = Command(
         Usage: neuromesh train --dataset yinyang [options]
 
         Trains the EventProp paper's Yin-Yang network (5 inputs – HIDDEN LIF – 3 LIF outputs,
-        τm 20 ms, τs 5 ms, its weight initialisation) with exact EventProp gradients computed by
-        the functional reference, minibatch Adam, and reports per epoch the training loss and
-        accuracy and the test accuracy (published test split, 1000 samples). Results do not
-        depend on --threads. (Training as traffic on an emulated chip, --chip, comes with the
-        on-chip backward pass.)
+        τm 20 ms, τs 5 ms, its weight initialisation) with exact EventProp gradients and
+        minibatch Adam, and reports per epoch the training loss and accuracy and the test
+        accuracy (published test split, 1000 samples). Without --chip the samples run on the
+        exact functional reference; with --chip CHIP they run on the emulated chip — the forward
+        pass as spike packets, the backward pass as error packets, every synapse's update charged
+        on its core — and each epoch also reports the energy per training sample by phase
+        (forward / backward / update) and the messages per sample. Results do not depend on
+        --threads.
 
         Options (defaults = the paper's settings):
           --dataset yinyang   the dataset (required)
@@ -28,6 +33,8 @@ let trainCommand = Command(
           --hidden N          hidden neurons (200)
           --duration-s T      trial duration in seconds (0.05)
           --threads N         host threads (1)
+          --chip CHIP         train on the emulated chip (placed with --strategy fill|spread or
+                              --placement FILE; synapse memory must hold the Adam state)
           --save FILE         write the trained network (neuromesh-network/1), atomically
           --json              one JSON object per epoch, then a final one with "test_accuracy"
 
@@ -51,6 +58,8 @@ let trainCommand = Command(
         let hidden = try arguments.int("hidden", default: 200, in: 1...100_000)
         let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds") { $0 > 0 }
         let save = try arguments.option("save")
+        let chipPath = try arguments.option("chip")
+        let placement = try PlacementOptions(&arguments)
         try arguments.finish()
         precondition(dataset == "yinyang")
 
@@ -62,9 +71,22 @@ let trainCommand = Command(
         func inputs(_ split: YinYang.Split) -> [InputSpikes] {
             YinYang.generate(split: split).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
         }
-        var trainer = Trainer(network: network, train: inputs(.train), test: inputs(.test), configuration: configuration)
+        var backend = TrainingBackend.reference
+        var chipName: String? = nil
+        if let chipPath {
+            let chip = try ChipSpec.load(path: chipPath)
+            chipName = chip.name
+            let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(learning: .adam), networkPath: "the Yin-Yang network")
+            backend = .chip(mapping)
+        }
+        var trainer: Trainer
+        do throws(EmulatorError) {
+            trainer = try Trainer(network: network, train: inputs(.train), test: inputs(.test), configuration: configuration, backend: backend)
+        } catch {
+            throw CLIError.failure("cannot train on chip \"\(chipName ?? "")\": \(error.message)")
+        }
         if !json {
-            console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
+            console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
         }
         let clock = ContinuousClock()
         var last: EpochReport? = nil
@@ -79,16 +101,35 @@ let trainCommand = Command(
             let seconds = (clock.now - start).seconds
             last = report
             if json {
-                console.out(JSONWriter.string(.object(JSONObject([
+                var members: [(String, JSONValue)] = [
                     ("epoch", .count(report.epoch)), ("train_loss", .finite(report.trainLoss)),
                     ("train_accuracy", .finite(report.trainAccuracy)), ("test_accuracy", .finite(report.testAccuracy)),
                     ("learning_rate", .finite(report.learningRate)), ("seconds", .finite(seconds)),
                     ("synaptic_events_per_s", .finite((2 * Double(report.synapticEvents) / seconds).rounded())),
                     ("tangent_guarded", .count(report.tangentGuarded)),
-                ])), style: .compact) + "\n")
+                ]
+                if let c = report.chip {
+                    members.append(("energy_j_per_sample", .object(JSONObject([
+                        ("forward", .finite(c.forwardEnergy)), ("backward", .finite(c.backwardEnergy)),
+                        ("update", c.updateEnergy.map { .finite($0) } ?? .null),
+                    ]))))
+                    members.append(("latency_s_per_sample", .object(JSONObject([
+                        ("forward", .finite(c.forwardLatency)), ("backward", .finite(c.backwardLatency)),
+                    ]))))
+                    members.append(("messages_per_sample", .object(JSONObject([
+                        ("forward", .finite(c.forwardMessages)), ("backward", .finite(c.backwardMessages)),
+                    ]))))
+                    members.append(("unpriced", .object(JSONObject(c.unpriced.keys.sorted().map { ($0, .count(c.unpriced[$0]!)) }))))
+                }
+                console.out(JSONWriter.string(.object(JSONObject(members)), style: .compact) + "\n")
             } else {
                 if console.isTerminal { console.out("\r") }
-                console.out("  epoch \(report.epoch): loss \(String(format: "%.4f", report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s\(report.tangentGuarded > 0 ? ", \(report.tangentGuarded) near-tangent spikes clamped" : "")\n")
+                var line = "  epoch \(report.epoch): loss \(String(format: "%.4f", report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
+                if let c = report.chip {
+                    line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
+                }
+                if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
+                console.out(line + "\n")
             }
         }
         if let save {

@@ -3,6 +3,8 @@ import Testing
 
 @testable import SpikingModel
 @testable import Training
+import ChipDescription
+@testable import ChipEmulator
 
 @Suite("Optimizers")
 struct OptimizerTests {
@@ -47,7 +49,7 @@ struct TrainerTests {
         configuration.threads = threads
         configuration.seed = seed
         configuration.learningRate = 1e-2
-        return Trainer(network: network, train: Array(data), test: Array(data.prefix(50)), configuration: configuration)
+        return try! Trainer(network: network, train: Array(data), test: Array(data.prefix(50)), configuration: configuration)
     }
 
     /// The same seed gives bit-identical weights whatever the number of threads.
@@ -81,5 +83,40 @@ struct TrainerTests {
         #expect(trainer.order(epoch: 0) == trainer.order(epoch: 0))
         #expect(trainer.order(epoch: 0) != trainer.order(epoch: 1))
         #expect(trainer.order(epoch: 3).sorted() == Array(0..<50))
+    }
+}
+
+@Suite("Training on the chip")
+struct ChipTrainerTests {
+    static func chip() -> ChipSpec {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("chips/loihi.json").path
+        return try! ChipSpec.load(path: path)
+    }
+
+    static func trainer(threads: Int, backend: (Network) -> TrainingBackend) -> Trainer {
+        let base = TrainerTests.setup(samples: 64, threads: threads)
+        return try! Trainer(network: base.network, train: base.train, test: base.test, configuration: base.configuration, backend: backend(base.network))
+    }
+
+    /// On the chip: the same trajectory (to rounding) as the reference, costs by phase, and the
+    /// same bytes whatever the thread count.
+    @Test func chipTrainingMatchesTheReferenceAndIsDeterministic() {
+        let chip = Self.chip()
+        func onChip(_ network: Network) -> TrainingBackend {
+            .chip(try! Mapping.map(NetworkShape(network), onto: chip, strategy: .spread, options: MappingOptions(learning: .adam)))
+        }
+        var one = Self.trainer(threads: 1, backend: onChip)
+        var two = Self.trainer(threads: 2, backend: onChip)
+        var reference = Self.trainer(threads: 1) { _ in .reference }
+        let a = one.runEpoch(), b = two.runEpoch(), r = reference.runEpoch()
+        #expect(a == b)
+        #expect(one.network == two.network)
+        #expect(abs(a.trainLoss - r.trainLoss) <= 1e-9 * abs(r.trainLoss))
+        #expect(a.trainAccuracy == r.trainAccuracy)
+        let costs = a.chip!
+        #expect(costs.forwardEnergy > 0 && costs.backwardEnergy > 0 && (costs.updateEnergy ?? 0) > 0)
+        #expect(costs.forwardMessages > 0 && costs.backwardMessages > 0)
+        #expect(r.chip == nil)
     }
 }
