@@ -41,6 +41,38 @@ struct TrainCommandTests {
         #expect(one == two)
     }
 
+    /// On the chip too: the same seed gives the same model bytes with 1 and 2 threads, and each
+    /// epoch reports energy and messages per sample by phase.
+    @Test func trainingOnTheChipIsDeterministicAndReportsCosts() throws {
+        let directory = temporaryDirectory()
+        var outputs: [String] = []
+        for threads in ["1", "2"] {
+            let result = runCLI([
+                "train", "--dataset", "yinyang", "--epochs", "1", "--hidden", "16", "--seed", "3", "--threads", threads,
+                "--chip", chip("loihi.json"), "--save", directory + "/c\(threads).json", "--json",
+            ])
+            #expect(result.code == 0, "\(result.err)")
+            outputs.append(result.out)
+        }
+        let one = try Data(contentsOf: URL(fileURLWithPath: directory + "/c1.json"))
+        let two = try Data(contentsOf: URL(fileURLWithPath: directory + "/c2.json"))
+        #expect(one == two)
+        guard case .object(let epoch) = try JSONParser.parse(String(outputs[0].split(separator: "\n")[0])),
+            case .object(let energy) = epoch["energy_j_per_sample"]
+        else {
+            Issue.record("no per-sample energy: \(outputs[0])")
+            return
+        }
+        for phase in ["forward", "backward", "update"] {
+            guard case .number(let joules) = energy[phase] else {
+                Issue.record("no \(phase) energy")
+                continue
+            }
+            #expect(joules > 0)
+        }
+        #expect(epoch["messages_per_sample"] != nil)
+    }
+
     @Test func wrongArgumentsAreUsageErrors() {
         #expect(runCLI(["train"]).code == 2)
         #expect(runCLI(["train", "--dataset", "cifar"]).code == 2)
