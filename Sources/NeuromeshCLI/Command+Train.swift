@@ -36,6 +36,10 @@ let trainCommand = Command(
           --chip CHIP         train on the emulated chip (placed with --strategy fill|spread or
                               --placement FILE; synapse memory must hold the Adam state)
           --save FILE         write the trained network (neuromesh-network/1), atomically
+          --checkpoint DIR    after every epoch write DIR/checkpoint.json (atomically): weights,
+                              optimizer state, epoch, learning rate
+          --resume            continue from DIR/checkpoint.json (same settings required); the
+                              result is identical to an uninterrupted run
           --json              one JSON object per epoch, then a final one with "test_accuracy"
 
         Example:
@@ -60,7 +64,10 @@ let trainCommand = Command(
         let save = try arguments.option("save")
         let chipPath = try arguments.option("chip")
         let placement = try PlacementOptions(&arguments)
+        let checkpointDirectory = try arguments.option("checkpoint")
+        let resume = arguments.flag("resume")
         try arguments.finish()
+        if resume && checkpointDirectory == nil { throw CLIError.usage("--resume needs --checkpoint DIR") }
         precondition(dataset == "yinyang")
 
         let network = NetworkBuilder.layered(
@@ -71,6 +78,7 @@ let trainCommand = Command(
         func inputs(_ split: YinYang.Split) -> [InputSpikes] {
             YinYang.generate(split: split).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
         }
+        let testInputs = inputs(.test)
         var backend = TrainingBackend.reference
         var chipName: String? = nil
         if let chipPath {
@@ -81,16 +89,33 @@ let trainCommand = Command(
         }
         var trainer: Trainer
         do throws(EmulatorError) {
-            trainer = try Trainer(network: network, train: inputs(.train), test: inputs(.test), configuration: configuration, backend: backend)
+            trainer = try Trainer(network: network, train: inputs(.train), test: testInputs, configuration: configuration, backend: backend)
         } catch {
             throw CLIError.failure("cannot train on chip \"\(chipName ?? "")\": \(error.message)")
+        }
+        let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=\(configuration.batchSize) lr=\(configuration.learningRate) decay=\(configuration.learningRateDecay) seed=\(seed) chip=\(chipName ?? "reference")"
+        let checkpointPath = checkpointDirectory.map { $0 + "/checkpoint.json" }
+        if let checkpointDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.failure("cannot create the checkpoint directory \(checkpointDirectory): \(error.localizedDescription)")
+            }
+        }
+        if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
+            let checkpoint = try Checkpoint.load(checkpointPath, optimizer: configuration.optimizer)
+            guard checkpoint.settings == settings else {
+                throw CLIError.failure("\(checkpointPath) was written with other settings (\(checkpoint.settings)); this run has \(settings)")
+            }
+            trainer.restore(network: checkpoint.network, optimizer: checkpoint.optimizer, epoch: checkpoint.epoch, learningRate: checkpoint.learningRate)
+            if !json { console.out("Resuming from \(checkpointPath) after epoch \(checkpoint.epoch)\n") }
         }
         if !json {
             console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
         }
         let clock = ContinuousClock()
         var last: EpochReport? = nil
-        for _ in 0..<configuration.epochs {
+        while trainer.epoch < configuration.epochs {
             let start = clock.now
             let epoch = trainer.epoch + 1
             let report = trainer.runEpoch { batch, batches, loss in
@@ -100,6 +125,13 @@ let trainCommand = Command(
             }
             let seconds = (clock.now - start).seconds
             last = report
+            if let checkpointPath {
+                do {
+                    try Checkpoint(trainer: trainer, settings: settings).save(to: checkpointPath)
+                } catch {
+                    throw CLIError.failure("cannot write the checkpoint \(checkpointPath): \(error.localizedDescription)")
+                }
+            }
             if json {
                 var members: [(String, JSONValue)] = [
                     ("epoch", .count(report.epoch)), ("train_loss", .finite(report.trainLoss)),
@@ -141,11 +173,11 @@ let trainCommand = Command(
         }
         if json {
             console.out(JSONWriter.string(.object(JSONObject([
-                ("final", true), ("epochs", .count(trainer.epoch)), ("test_accuracy", .finite(last?.testAccuracy ?? .nan)),
+                ("final", true), ("epochs", .count(trainer.epoch)), ("test_accuracy", .finite(last?.testAccuracy ?? trainer.accuracy(on: testInputs))),
                 ("seed", .count(seed)), ("saved", save.map { .string($0) } ?? .null),
             ])), style: .compact) + "\n")
         } else {
-            console.out("Test accuracy: \(String(format: "%.2f", 100 * (last?.testAccuracy ?? 0))) %\(save.map { "; network saved to \($0)" } ?? "")\n")
+            console.out("Test accuracy: \(String(format: "%.2f", 100 * (last?.testAccuracy ?? trainer.accuracy(on: testInputs)))) %\(save.map { "; network saved to \($0)" } ?? "")\n")
         }
         return 0
     })

@@ -31,7 +31,7 @@ public enum NetworkFile {
         return network!
     }
 
-    static func decode(_ root: JSONNode) -> Network? {
+    package static func decode(_ root: JSONNode) -> Network? {
         guard let object = root.object() else { return nil }
         defer { object.finish() }
         object.ignore("description", "metadata")

@@ -119,3 +119,34 @@ struct RunDatasetTests {
         #expect(result.err.contains("lif"))
     }
 }
+
+@Suite("neuromesh train --checkpoint / --resume")
+struct CheckpointTests {
+    /// Two epochs in one go and one epoch + a resumed second epoch give the same model bytes.
+    @Test func anInterruptedRunResumesExactly() throws {
+        let directory = temporaryDirectory()
+        let common = ["train", "--dataset", "yinyang", "--hidden", "12", "--seed", "4", "--batch", "64"]
+        #expect(runCLI(common + ["--epochs", "2", "--save", directory + "/straight.json"]).code == 0)
+        #expect(runCLI(common + ["--epochs", "1", "--checkpoint", directory + "/ck"]).code == 0)
+        let resumed = runCLI(common + ["--epochs", "2", "--checkpoint", directory + "/ck", "--resume", "--save", directory + "/resumed.json"])
+        #expect(resumed.code == 0, "\(resumed.err)")
+        #expect(resumed.out.contains("Resuming from"))
+        let a = try Data(contentsOf: URL(fileURLWithPath: directory + "/straight.json"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: directory + "/resumed.json"))
+        #expect(a == b)
+        // Other settings are refused rather than mixed.
+        let mismatch = runCLI(["train", "--dataset", "yinyang", "--hidden", "12", "--seed", "5", "--batch", "64", "--epochs", "3", "--checkpoint", directory + "/ck", "--resume"])
+        #expect(mismatch.code == 1)
+        #expect(mismatch.err.contains("other settings"))
+        #expect(runCLI(["train", "--dataset", "yinyang", "--resume"]).code == 2)
+    }
+
+    @Test func aDamagedCheckpointNamesTheFileAndPath() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/ck", withIntermediateDirectories: true)
+        write(#"{"format": "neuromesh-checkpoint/1", "settings": 3}"#, to: directory + "/ck/checkpoint.json")
+        let result = runCLI(["train", "--dataset", "yinyang", "--hidden", "8", "--epochs", "1", "--checkpoint", directory + "/ck", "--resume"])
+        #expect(result.code == 1)
+        #expect(result.err.contains("checkpoint.json: /settings"))
+    }
+}
