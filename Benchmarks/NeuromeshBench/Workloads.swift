@@ -27,6 +27,11 @@ let allWorkloads: [Workload] = [
         summary: "Emulator forward pass on chips/loihi.json, MNIST 784-1000 LIF-10 LI (paper init), T = 30 ms",
         maxThreads: 1,
         prepare: { try EmulatorWorkload.mnist($0) }),
+    Workload(
+        name: "train-yinyang-epoch-loihi",
+        summary: "One Yin-Yang training epoch (5000 samples forward + backward + Adam updates) on chips/loihi.json, --threads threads",
+        maxThreads: 64,
+        prepare: { try TrainingWorkload.yinYangOnLoihi($0) }),
 ]
 
 /// Where the MNIST workload looks for the IDX files when `--data-dir` is not given

@@ -30,6 +30,8 @@ let trainCommand = Command(
           --lr X              Adam learning rate (0.005)
           --lr-decay X        learning-rate factor after every epoch (0.95)
           --seed N            weight initialisation and sample order (0)
+          --loss ttfs         the loss (the paper's time-to-first-spike cross-entropy; the only
+                              one for Yin-Yang's spiking outputs)
           --hidden N          hidden neurons (200)
           --duration-s T      trial duration in seconds (0.05)
           --threads N         host threads (1)
@@ -60,6 +62,8 @@ let trainCommand = Command(
         configuration.seed = UInt64(seed)
         configuration.threads = try arguments.int("threads", default: 1, in: 1...256)
         let hidden = try arguments.int("hidden", default: 200, in: 1...100_000)
+        // Yin-Yang classifies by first-spike times: the paper's time-to-first-spike loss.
+        _ = try arguments.choice("loss", ["ttfs"], default: "ttfs")
         let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds") { $0 > 0 }
         let save = try arguments.option("save")
         let chipPath = try arguments.option("chip")
@@ -114,14 +118,21 @@ let trainCommand = Command(
             console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
         }
         let clock = ContinuousClock()
+        let runStart = clock.now
+        let firstEpoch = trainer.epoch
         var last: EpochReport? = nil
         while trainer.epoch < configuration.epochs {
             let start = clock.now
             let epoch = trainer.epoch + 1
             let report = trainer.runEpoch { batch, batches, loss in
-                if console.isTerminal && !json {
-                    console.out("\r  epoch \(epoch): batch \(batch)/\(batches), loss \(String(format: "%.4f", loss))   ")
-                }
+                guard console.isTerminal && !json else { return }
+                // A live line: progress, loss so far, and the time left for the run.
+                let elapsed = (clock.now - runStart).seconds
+                let done = Double(epoch - 1 - firstEpoch) + Double(batch) / Double(batches)
+                let left = elapsed / max(done, 1e-9) * (Double(configuration.epochs - firstEpoch) - done)
+                let width = 24
+                let filled = min(width, Int(Double(width) * Double(batch) / Double(batches)))
+                console.out("\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(batch)/\(batches), loss \(String(format: "%.4f", loss)), ETA \(formatSeconds(left))   ")
             }
             let seconds = (clock.now - start).seconds
             last = report
