@@ -166,7 +166,7 @@ let trainCommand = Command(
                 }
                 console.out(JSONWriter.string(.object(JSONObject(members)), style: .compact) + "\n")
             } else {
-                if console.isTerminal { console.out("\r") }
+                if console.isTerminal { console.out("\r\u{1B}[2K") }  // clear the progress line
                 var line = "  epoch \(report.epoch): loss \(String(format: "%.4f", report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
                 if let c = report.chip {
                     line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
