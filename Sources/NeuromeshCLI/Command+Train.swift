@@ -124,15 +124,18 @@ let trainCommand = Command(
         while trainer.epoch < configuration.epochs {
             let start = clock.now
             let epoch = trainer.epoch + 1
-            let report = trainer.runEpoch { batch, batches, loss in
+            let report = trainer.runEpoch { progress in
                 guard console.isTerminal && !json else { return }
-                // A live line: progress, loss so far, and the time left for the run.
+                // A live line: progress, loss and accuracy so far, events/s, the time left for the run.
                 let elapsed = (clock.now - runStart).seconds
-                let done = Double(epoch - 1 - firstEpoch) + Double(batch) / Double(batches)
+                let epochSeconds = max((clock.now - start).seconds, 1e-9)
+                let done = Double(epoch - 1 - firstEpoch) + Double(progress.batch) / Double(progress.batches)
                 let left = elapsed / max(done, 1e-9) * (Double(configuration.epochs - firstEpoch) - done)
-                let width = 24
-                let filled = min(width, Int(Double(width) * Double(batch) / Double(batches)))
-                console.out("\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(batch)/\(batches), loss \(String(format: "%.4f", loss)), ETA \(formatSeconds(left))   ")
+                let width = 20
+                let filled = min(width, Int(Double(width) * Double(progress.batch) / Double(progress.batches)))
+                let rate = 2 * Double(progress.synapticEvents) / epochSeconds / 1e6
+                console.out(
+                    "\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(progress.batch)/\(progress.batches), loss \(String(format: "%.4f", progress.loss)), acc \(String(format: "%.1f", 100 * progress.accuracy)) %, \(String(format: "%.1f", rate)) M events/s, ETA \(formatSeconds(left))   ")
             }
             let seconds = (clock.now - start).seconds
             last = report

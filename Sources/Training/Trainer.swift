@@ -117,8 +117,19 @@ public struct Trainer: Sendable {
         return order
     }
 
-    /// Runs one epoch; `progress(batch, batches, meanLoss)` is called after each batch.
-    public mutating func runEpoch(progress: (Int, Int, Double) -> Void = { _, _, _ in }) -> EpochReport {
+    /// What ``runEpoch(progress:)`` reports after each batch.
+    public struct Progress: Sendable {
+        public var batch: Int
+        public var batches: Int
+        /// Mean loss and accuracy over the epoch's samples so far.
+        public var loss: Double
+        public var accuracy: Double
+        /// Forward synaptic events so far in the epoch.
+        public var synapticEvents: Int
+    }
+
+    /// Runs one epoch; `progress` is called after each batch.
+    public mutating func runEpoch(progress: (Progress) -> Void = { _ in }) -> EpochReport {
         let order = order(epoch: epoch)
         let batches = (order.count + configuration.batchSize - 1) / configuration.batchSize
         var lossSum = 0.0
@@ -163,7 +174,8 @@ public struct Trainer: Sendable {
                     costs!.unpriced[operation.description, default: 0] += UInt64(network.synapseCount)
                 }
             }
-            progress(b + 1, batches, lossSum / Double(min(order.count, (b + 1) * configuration.batchSize)))
+            let seen = Double(min(order.count, (b + 1) * configuration.batchSize))
+            progress(Progress(batch: b + 1, batches: batches, loss: lossSum / seen, accuracy: Double(correct) / seen, synapticEvents: events))
         }
         costs?.divide(by: Double(order.count))
         let report = EpochReport(
