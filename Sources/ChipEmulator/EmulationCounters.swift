@@ -55,7 +55,7 @@ public struct CoreCounters: Sendable, Equatable {
 /// Counters of one router in one phase.
 public struct RouterCounters: Sendable, Equatable {
     /// Packets sent on each outgoing link: north, east, south, west.
-    public var hops: [UInt64] = [0, 0, 0, 0]
+    public var hops = PerDirection()
     /// Packets handed to this router's own cores.
     public var localDeliveries: UInt64 = 0
     /// Packets that passed through (arrived on a link or from a core and left again).
@@ -66,8 +66,8 @@ public struct RouterCounters: Sendable, Equatable {
     public var peakOccupancy: Int = 0
     /// Packets dropped at a full buffer (only under a lossy queue policy).
     public var drops: UInt64 = 0
-    /// Busy time of each outgoing link (north, east, south, west).
-    public var linkBusy: [Picoseconds] = [0, 0, 0, 0]
+    /// Busy time of each outgoing link (north, east, south, west), picoseconds.
+    public var linkBusy = PerDirection()
 
     public init() {}
 
@@ -102,5 +102,35 @@ public struct EmulationCounters: Sendable, Equatable {
         self.routers = Array(repeating: Array(repeating: RouterCounters(), count: routers), count: Phase.allCases.count)
         barriers = Array(repeating: 0, count: Phase.allCases.count)
         lossMessages = Array(repeating: 0, count: Phase.allCases.count)
+    }
+}
+
+/// Four counts, one per link direction (north, east, south, west): a collection with no heap
+/// storage, so counters can be reset per sample without allocating.
+public struct PerDirection: RandomAccessCollection, MutableCollection, Sendable, Equatable {
+    private var north: UInt64 = 0, east: UInt64 = 0, south: UInt64 = 0, west: UInt64 = 0
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { 4 }
+
+    public subscript(direction: Int) -> UInt64 {
+        get {
+            switch direction {
+            case 0: return north
+            case 1: return east
+            case 2: return south
+            default: return west
+            }
+        }
+        set {
+            switch direction {
+            case 0: north = newValue
+            case 1: east = newValue
+            case 2: south = newValue
+            default: west = newValue
+            }
+        }
     }
 }

@@ -69,7 +69,9 @@ extension EmulationResult {
             if let router { perRouter[router] += e }
         }
 
-        for (c, k) in counters.cores[phase.rawValue].enumerated() {
+        let idleCore = CoreCounters()
+        let idleRouter = RouterCounters()
+        for (c, k) in counters.cores[phase.rawValue].enumerated() where k != idleCore {
             charge(.synapticOp, k.synapticOps, "synaptic_ops", core: c)
             charge(.neuronUpdateEvent, k.neuronUpdatesEvent, "neuron_updates", core: c)
             charge(.neuronUpdateActive, k.neuronUpdatesActive, "neuron_updates", core: c)
@@ -82,7 +84,7 @@ extension EmulationResult {
             charge(.packetReceive, k.packetsReceived + k.syncReceived, "packet_receive", core: c)
         }
         let directions: [HopDirection] = [.north, .east, .south, .west]
-        for (r, k) in counters.routers[phase.rawValue].enumerated() {
+        for (r, k) in counters.routers[phase.rawValue].enumerated() where k != idleRouter {
             charge(.localDelivery, k.localDeliveries, "local_delivery", router: r)
             for (d, direction) in directions.enumerated() {
                 charge(direction.isXAxis ? .hopX : .hopY, k.hops[d], direction.isXAxis ? "hops_x" : "hops_y", router: r, cost: costs.hop(direction))

@@ -6,9 +6,11 @@ import SpikingModel
 extension Emulator {
     /// Emulates one trial of the forward pass on `input` and returns what happened.
     ///
+    /// - Parameter spikeTrains: whether to arrange the spikes per population and neuron in the
+    ///   result (training, which reads only counters, skips it; ``spikes`` holds them anyway).
     /// - Throws: ``EmulatorError`` if the chip stops making progress (a stuck network: the
     ///   message says which cores wait for what) or exceeds ``eventLimit`` events.
-    public mutating func run(_ input: InputSpikes) throws(EmulatorError) -> EmulationResult {
+    public mutating func run(_ input: InputSpikes, spikeTrains wantTrains: Bool = true) throws(EmulatorError) -> EmulationResult {
         precondition(input.times.count == network.inputCount, "one spike train per input neuron")
         reset()
         let inputSpikes = injectInputs(input)
@@ -28,9 +30,9 @@ extension Emulator {
         if !unfinished.isEmpty { throw stuck(unfinished) }
         makespan = max(makespan, kernel.now)
         return EmulationResult(
-            spikes: spikeTrains(), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
-            chip: chip, usedCores: layout.usedCores, neuronsPerCore: neuronsPerCore(),
-            synapsesPerCore: synapsesPerCore(), participatingRouters: participatingRouters)
+            spikes: wantTrains ? spikeTrains() : SpikeTrains(trains: []), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
+            chip: chip, usedCores: layout.usedCores, neuronsPerCore: neuronsPerCore,
+            synapsesPerCore: synapsesPerCore, participatingRouters: participatingRouters)
     }
 
     mutating func reset() {
@@ -455,20 +457,6 @@ extension Emulator {
         }
         return EmulatorError(
             "the chip stopped making progress at \(kernel.now) ps with \(inFlight) packets in flight: " + details.joined(separator: "; "))
-    }
-
-    func neuronsPerCore() -> [Int] {
-        var counts = Array(repeating: 0, count: layout.coreCount + 1)
-        for core in layout.coreOf { counts[Int(core)] += 1 }
-        return counts
-    }
-
-    func synapsesPerCore() -> [Int] {
-        var synapses = Array(repeating: 0, count: layout.coreCount + 1)
-        for (p, projection) in network.projections.enumerated() {
-            for (core, ranges) in layout.targets[p] { synapses[Int(core)] += ranges.reduce(0) { $0 + $1.count } * projection.sourceSize }
-        }
-        return synapses
     }
 }
 

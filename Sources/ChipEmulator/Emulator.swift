@@ -87,6 +87,9 @@ public struct Emulator: Sendable {
     /// one barrier across them.
     let participatingRouters: Int
     let barrierLatency: Picoseconds
+    /// Neurons and (incoming) synapses per core; the last entry is the port.
+    let neuronsPerCore: [Int]
+    let synapsesPerCore: [Int]
     /// The pass being emulated (forward, then backward).
     var phase = Phase.forward
 
@@ -166,6 +169,14 @@ public struct Emulator: Sendable {
         var routers = Set(layout.usedCores.map { $0 / chip.mesh.coresPerRouter })
         routers.insert(chip.ioPort.y * chip.mesh.width + chip.ioPort.x)
         participatingRouters = routers.count
+        var neurons = Array(repeating: 0, count: cores)
+        for core in layout.coreOf { neurons[Int(core)] += 1 }
+        neuronsPerCore = neurons
+        var synapses = Array(repeating: 0, count: cores)
+        for (p, projection) in network.projections.enumerated() {
+            for (core, ranges) in layout.targets[p] { synapses[Int(core)] += ranges.reduce(0) { $0 + $1.count } * projection.sourceSize }
+        }
+        synapsesPerCore = synapses
         barrierLatency = picoseconds(chip.time.sync.latency.seconds(routers: routers.count) ?? 0)
     }
 

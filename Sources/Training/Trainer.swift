@@ -236,7 +236,7 @@ public struct Trainer: Sendable {
                 for i in stride(from: worker, to: inputs.count, by: workers) {
                     let input = inputs[i]
                     let forward: EmulationResult
-                    do throws(EmulatorError) { forward = try emulator.run(input) } catch { fatalError("emulation failed: \(error.message)") }
+                    do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
                     var costs = ChipTrainingCosts()
                     let forwardEnergy = forward.energy(phase: .forward)
                     costs.forwardEnergy = forwardEnergy.total
