@@ -219,14 +219,7 @@ extension Emulator {
                 let c = constants[Int(populationOf[n])]
                 var cache = DecayCache()
                 adjoint[n].propagate(to: t, c, &cache)
-                let i = spikes.current[k]
-                var denominator = i - c.threshold
-                let guardValue = tangentGuard * c.threshold
-                if denominator < guardValue {
-                    denominator = guardValue > 0 ? guardValue : denominator
-                    tangentGuardCount += 1
-                }
-                adjoint[n].lambdaV = ((i - c.reset) * adjoint[n].lambdaV + spikeError[k]) / denominator
+                if adjoint[n].jump(current: spikes.current[k], error: spikeError[k], c, tangentGuard: tangentGuard) { tangentGuardCount += 1 }
                 ops.adjointUpdates += 1
                 elapsed += costs.adjoint
             case .delivery, .arrival:

@@ -159,14 +159,7 @@ extension ReferenceSimulator {
         let c = constants[Int(populationOf[n])]
         var cache = DecayCache()
         propagateAdjoint(neuron: n, to: spikes.time[k], sources: sources, cache: &cache)
-        let i = spikes.current[k]
-        var denominator = i - c.threshold
-        let guardValue = tangentGuard * c.threshold
-        if denominator < guardValue {
-            denominator = guardValue > 0 ? guardValue : denominator
-            tangentGuardCount += 1
-        }
-        adjoint[n].lambdaV = ((i - c.reset) * adjoint[n].lambdaV + spikeError[k]) / denominator
+        if adjoint[n].jump(current: spikes.current[k], error: spikeError[k], c, tangentGuard: tangentGuard) { tangentGuardCount += 1 }
     }
 
     /// Propagates neuron `n`'s adjoints from their current time down to `t` (with the loss's
@@ -201,6 +194,26 @@ package struct AdjointState: Sendable {
     package var time = 0.0
 
     package init(time: Double = 0) { self.time = time }
+
+    /// The jump of λ_V at a spike of this neuron (eventprop.md §3.4), with `current` = `I(t_k⁻)`
+    /// and `error` = `err_k + ∂l_p/∂t_k`:
+    ///
+    ///     λ_V ← [(I − V_r) λ_V + error] / (I − ϑ)
+    ///
+    /// The denominator is clamped to at least `tangentGuard · ϑ` (a near-tangent crossing).
+    ///
+    /// - Returns: whether the guard clamped it.
+    @inline(__always) package mutating func jump(current i: Double, error: Double, _ c: LIFConstants, tangentGuard: Double) -> Bool {
+        var denominator = i - c.threshold
+        let guardValue = tangentGuard * c.threshold
+        var guarded = false
+        if denominator < guardValue {
+            denominator = guardValue > 0 ? guardValue : denominator
+            guarded = true
+        }
+        lambdaV = ((i - c.reset) * lambdaV + error) / denominator
+        return guarded
+    }
 
     /// Propagates backwards to `t` without a source term (``LIFConstants/propagateAdjoint(lambdaV:lambdaI:u:mem:syn:)``).
     @inline(__always) package mutating func propagate(to t: Double, _ c: LIFConstants, _ cache: inout DecayCache) {
