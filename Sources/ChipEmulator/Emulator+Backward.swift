@@ -153,7 +153,7 @@ extension Emulator {
             for s in layout.stagesOfCore[core] { tryStartBackward(s) }
         } else {
             phaseOutstanding -= 1
-            checkBackwardPhase()
+            checkPhase()
         }
     }
 
@@ -163,14 +163,7 @@ extension Emulator {
             phaseOutstanding += 1
             computeBackward(stage: s, reverse: phaseWindow, from: max(kernel.now, coreFree[layout.stages[s].core]))
         }
-        checkBackwardPhase()
-    }
-
-    mutating func checkBackwardPhase() {
-        guard chip.time.sync.mode == .barrier, phaseOutstanding == 0, inFlight == 0, !barrierPending, phaseWindow < windowCount else { return }
-        barrierPending = true
-        counters.barriers[phase.rawValue] += 1
-        kernel.schedule(.barrierDone, at: kernel.now + barrierLatency, 0)
+        checkPhase()
     }
 
     mutating func advanceBackwardPhase() {

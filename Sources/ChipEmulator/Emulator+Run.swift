@@ -209,7 +209,7 @@ extension Emulator {
         if dropped > 0 {
             inFlight -= dropped
             counters.packetsDropped += UInt64(dropped)
-            if chip.time.sync.mode == .barrier { checkAnyPhase() }
+            checkPhase()
         }
     }
 
@@ -243,12 +243,7 @@ extension Emulator {
             backMarkers[core][Int(packet.neuron)] = Int(packet.window) + 1
             for stage in layout.stagesOfCore[core] { tryStartBackward(stage) }
         }
-        if chip.time.sync.mode == .barrier { checkAnyPhase() }
-    }
-
-    /// Barrier mode: closes the current wave of the running pass if it is complete.
-    mutating func checkAnyPhase() {
-        if phase == .forward { checkPhase() } else { checkBackwardPhase() }
+        checkPhase()
     }
 
     /// The model-time events for spike `k` of `neuron` at the targets on `core`: one delivery per
@@ -420,13 +415,13 @@ extension Emulator {
         checkPhase()
     }
 
-    /// Closes the wave with a barrier once its stages are done and the mesh has drained.
+    /// Closes the wave (forward or backward) with a barrier once its stages are done and the mesh
+    /// has drained.
     mutating func checkPhase() {
         guard chip.time.sync.mode == .barrier, phaseOutstanding == 0, inFlight == 0, !barrierPending, phaseWindow < windowCount else { return }
         barrierPending = true
         counters.barriers[phase.rawValue] += 1
-        let barrier = barrierLatency
-        kernel.schedule(.barrierDone, at: kernel.now + barrier, 0)
+        kernel.schedule(.barrierDone, at: kernel.now + barrierLatency, 0)
     }
 
     mutating func advancePhase() {
