@@ -39,9 +39,9 @@ struct Packet: Sendable {
 /// its destinations need — XY order: all x hops, then y — once that output is free and the next
 /// buffer has a slot; the slot is reserved when it leaves (credit flow control), and waiting is
 /// counted as stall. A link is occupied for `flits × hop latency` (flits from the packet format of
-/// its kind); the packet reaches the next
-/// router after that plus the pipeline latency. In-network multicast copies a packet where the
-/// routes to its destinations part; under source replication every packet has one destination.
+/// its kind); the packet reaches the next router after that plus the pipeline latency.
+/// In-network multicast copies a packet where the routes to its destinations part; under source
+/// replication every packet has one destination.
 /// Under a lossy queue policy a spike meeting a full buffer is dropped and counted.
 struct NetworkOnChip: Sendable {
     static let north = 0, east = 1, south = 2, west = 3
