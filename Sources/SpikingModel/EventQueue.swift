@@ -38,9 +38,6 @@ package struct ForwardEvent: Sendable {
     package var projection: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail >> 32)) }
     package var target: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail)) }
 
-    /// The canonical order: time, then checks, spikes, deliveries, arrivals, then source neuron,
-    /// spike, projection and target. It depends only on the events, never on insertion order, so any
-    /// implementation that processes the same events (the chip emulator) can reproduce it.
     /// Whether a neuron's scheduled check or spike comes before queued event `b`.
     @inline(__always) package static func precedes(slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind), _ b: ForwardEvent) -> Bool {
         if slot.time != b.time { return slot.time < b.time }
@@ -50,6 +47,9 @@ package struct ForwardEvent: Sendable {
         return slot.neuron < Int(b.neuron)
     }
 
+    /// The canonical order: time, then checks, spikes, deliveries, arrivals, then source neuron,
+    /// spike, projection and target. It depends only on the events, never on insertion order, so any
+    /// implementation that processes the same events (the chip emulator) can reproduce it.
     @inline(__always) package static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
         if a.time != b.time { return a.time < b.time }
         if a.order != b.order { return a.order < b.order }
