@@ -24,7 +24,7 @@ public struct CapacityViolation: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let what = counts.isEmpty ? kind.rawValue : "\(kind.rawValue) (\(counts))"
-        return "\(core): \(what): needs \(grouped(need)) \(unit), capacity \(grouped(capacity)) \(unit)"
+        return "\(core): \(what): needs \(groupedDigits(need)) \(unit), capacity \(groupedDigits(capacity)) \(unit)"
     }
 }
 
@@ -40,7 +40,7 @@ public enum MappingIssue: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .capacity(let violation): return violation.description
         case .outOfCores(let population, let neurons, let cores):
-            return "out of cores: all \(grouped(cores)) cores are full; neurons \(neurons.lowerBound)...\(neurons.upperBound - 1) of population \"\(population)\" do not fit"
+            return "out of cores: all \(groupedDigits(cores)) cores are full; neurons \(neurons.lowerBound)...\(neurons.upperBound - 1) of population \"\(population)\" do not fit"
         case .unsupported(let text): return text
         }
     }
@@ -53,8 +53,8 @@ public struct MappingError: Error, Sendable, CustomStringConvertible {
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }
 
-/// `1203200` → `"1,203,200"`.
-func grouped(_ n: Int) -> String {
+/// `1203200` → `"1,203,200"` (also used by the CLI's reports).
+package func groupedDigits(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, character) in digits.enumerated() {

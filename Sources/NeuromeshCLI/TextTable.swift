@@ -19,17 +19,6 @@ func renderTable(header: [String], rows: [[String]], rightAligned: Set<Int> = []
     return out
 }
 
-/// `1203200` → `"1,203,200"`.
-func groupedDigits(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, character) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(character)
-    }
-    return n < 0 ? "-" + out : out
-}
-
 /// A quantity with an SI prefix: `23.6e-12, "J"` → `"23.6 pJ"`; `nil` → `"unknown"`.
 func siText(_ value: Double?, _ unit: String) -> String {
     guard let value else { return "unknown" }
