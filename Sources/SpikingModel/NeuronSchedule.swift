@@ -15,20 +15,36 @@ package struct NeuronSchedule: Sendable {
         case spike = 1
     }
 
-    /// Per neuron: the event time (`+∞`: none) and kind.
-    private var time: [Double]
-    private var kind: [Kind]
+    /// Per neuron: its event as one sortable key (time `+∞`: none).
+    private var keys: [Key]
     /// `tree[node]` is the neuron with the earliest event below `node` (leaves at `leaves + i`).
     private var tree: [Int32]
     private let leaves: Int
+
+    /// An event in the canonical order: by time, then by `rank = kind << 32 | neuron` (a check
+    /// before a spike, then the lower neuron index).
+    private struct Key {
+        var time: Double
+        var rank: UInt64
+
+        @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
+            self.time = time
+            rank = UInt64(kind.rawValue) << 32 | UInt64(neuron)
+        }
+
+        @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
+
+        @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
+            a.time < b.time || (a.time == b.time && a.rank < b.rank)
+        }
+    }
 
     /// A schedule for neurons `0 ..< count`.
     package init(count: Int) {
         var leaves = 1
         while leaves < max(count, 1) { leaves <<= 1 }
         self.leaves = leaves
-        time = Array(repeating: .infinity, count: leaves)
-        kind = Array(repeating: .check, count: leaves)
+        keys = (0..<leaves).map { Key(time: .infinity, kind: .check, neuron: $0) }
         tree = Array(repeating: 0, count: 2 * leaves)
         for i in 0..<leaves { tree[leaves + i] = Int32(i) }
         for node in stride(from: leaves - 1, through: 1, by: -1) { tree[node] = tree[2 * node] }
@@ -38,40 +54,40 @@ package struct NeuronSchedule: Sendable {
     /// tournament whatever winners its nodes name, and every later ``set(_:time:kind:)`` or
     /// ``repair(_:)`` recomputes the path of each neuron it gives a finite time.
     package mutating func removeAll() {
-        time.withUnsafeMutableBufferPointer { $0.update(repeating: .infinity) }
-    }
-
-    /// Whether neuron `a`'s event comes before neuron `b`'s.
-    @inline(__always) private static func earlier(_ a: Int32, _ b: Int32, _ time: UnsafeBufferPointer<Double>, _ kind: UnsafeBufferPointer<Kind>) -> Bool {
-        let ta = time[Int(a)], tb = time[Int(b)]
-        if ta != tb { return ta < tb }
-        let ka = kind[Int(a)].rawValue, kb = kind[Int(b)].rawValue
-        if ka != kb { return ka < kb }
-        return a < b
+        keys.withUnsafeMutableBufferPointer { keys in
+            for i in keys.indices { keys[i].time = .infinity }
+        }
     }
 
     /// The earliest pending event, if any: (neuron index, time, kind).
     @inline(__always) package var first: (neuron: Int, time: Double, kind: Kind)? {
         let i = Int(tree[1])
-        let t = time[i]
-        return t < .infinity ? (i, t, kind[i]) : nil
+        let key = keys[i]
+        return key.time < .infinity ? (i, key.time, key.kind) : nil
     }
 
     /// Sets neuron `i`'s event (`time = +∞` removes it) and updates the tree.
+    ///
+    /// The walk to the root carries the winner so far in registers and compares it with the
+    /// sibling subtree's winner at each level (whose subtree did not change): one load of a
+    /// stored winner and its key per level, and no level waits for the store of the one below.
     @inline(__always) package mutating func set(_ i: Int, time t: Double, kind k: Kind) {
-        setLeaf(i, time: t, kind: k)
+        var winner = Int32(i)
+        var best = Key(time: t, kind: k, neuron: i)
         let leaves = self.leaves
-        time.withUnsafeBufferPointer { time in
-            kind.withUnsafeBufferPointer { kind in
-                tree.withUnsafeMutableBufferPointer { tree in
-                    var node = (leaves + i) >> 1
-                    while node >= 1 {
-                        let left = tree[2 * node], right = tree[2 * node + 1]
-                        let winner = Self.earlier(left, right, time, kind) ? left : right
-                        if tree[node] == winner && winner != Int32(i) { break }
-                        tree[node] = winner
-                        node >>= 1
+        keys.withUnsafeMutableBufferPointer { keys in
+            keys[i] = best
+            tree.withUnsafeMutableBufferPointer { tree in
+                var node = leaves + i
+                while node > 1 {
+                    let sibling = tree[node ^ 1]
+                    let other = keys[Int(sibling)]
+                    if Key.precedes(other, best) {
+                        winner = sibling
+                        best = other
                     }
+                    node >>= 1
+                    tree[node] = winner
                 }
             }
         }
@@ -79,27 +95,24 @@ package struct NeuronSchedule: Sendable {
 
     /// Sets neuron `i`'s event without updating the tree: call ``repair(_:)`` for the range after.
     @inline(__always) package mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
-        time.withUnsafeMutableBufferPointer { $0[i] = t }
-        kind.withUnsafeMutableBufferPointer { $0[i] = k }
+        keys.withUnsafeMutableBufferPointer { $0[i] = Key(time: t, kind: k, neuron: i) }
     }
 
     /// Brings the tree up to date after ``setLeaf(_:time:kind:)`` on the neurons in `range`.
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let leaves = self.leaves
-        time.withUnsafeBufferPointer { time in
-            kind.withUnsafeBufferPointer { kind in
-                tree.withUnsafeMutableBufferPointer { tree in
-                    var lo = (leaves + range.lowerBound) >> 1
-                    var hi = (leaves + range.upperBound - 1) >> 1
-                    while lo >= 1 {
-                        for node in lo...hi {
-                            let left = tree[2 * node], right = tree[2 * node + 1]
-                            tree[node] = Self.earlier(left, right, time, kind) ? left : right
-                        }
-                        lo >>= 1
-                        hi >>= 1
+        keys.withUnsafeBufferPointer { keys in
+            tree.withUnsafeMutableBufferPointer { tree in
+                var lo = (leaves + range.lowerBound) >> 1
+                var hi = (leaves + range.upperBound - 1) >> 1
+                while lo >= 1 {
+                    for node in lo...hi {
+                        let left = tree[2 * node], right = tree[2 * node + 1]
+                        tree[node] = Key.precedes(keys[Int(right)], keys[Int(left)]) ? right : left
                     }
+                    lo >>= 1
+                    hi >>= 1
                 }
             }
         }

@@ -2,7 +2,6 @@
 
 import ChipDescription
 import ChipEmulator
-import Dispatch
 import SpikingModel
 
 /// Where the samples are simulated.
@@ -131,33 +130,41 @@ public struct Trainer: Sendable {
     /// Runs one epoch; `progress` is called after each batch.
     public mutating func runEpoch(progress: (Progress) -> Void = { _ in }) -> EpochReport {
         let order = order(epoch: epoch)
-        let batches = (order.count + configuration.batchSize - 1) / configuration.batchSize
+        let batchSize = configuration.batchSize
+        let batches = (order.count + batchSize - 1) / batchSize
         var lossSum = 0.0
         var correct = 0
         var events = 0
         var guarded = 0
         var costs: ChipTrainingCosts? = nil
         if case .chip = backend { costs = ChipTrainingCosts() }
+        let workers = SampleWorkers(network: network, backend: backend, threads: configuration.threads)
+        let length = workers.gradientLength
+        let rows = UnsafeMutableBufferPointer<Double>.allocate(capacity: batchSize * length)
+        defer { rows.deallocate() }
+        let batchGradient = UnsafeMutableBufferPointer<Double>.allocate(capacity: length)
+        defer { batchGradient.deallocate() }
         for b in 0..<batches {
-            let indices = Array(order[(b * configuration.batchSize)..<min(order.count, (b + 1) * configuration.batchSize)])
-            let results = Self.evaluate(
-                network: network, inputs: indices.map { train[$0] }, loss: configuration.loss, gradients: true, threads: configuration.threads,
-                backend: backend)
-            var batchGradient = network.projections.map { Array(repeating: 0.0, count: $0.synapseCount) }
+            let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
+            workers.setWeights(network.projections.map(\.weights))
+            let results = workers.evaluate(indices.map { train[$0] }, loss: configuration.loss, gradients: rows)
+            // The batch gradient: the per-sample gradients' mean, summed in sample order.
+            batchGradient.update(repeating: 0)
             let scale = 1 / Double(indices.count)
             for (i, result) in results.enumerated() {
                 lossSum += result.loss
-                if result.prediction == train[indices[i]].label { correct += 1 }
+                if result.prediction == train[indices[indices.startIndex + i]].label { correct += 1 }
                 events += result.events
                 guarded += result.tangentGuarded
                 if let c = result.costs { costs?.add(c) }
-                for p in batchGradient.indices {
-                    let g = result.gradients![p]
-                    for s in batchGradient[p].indices { batchGradient[p][s] += scale * g[s] }
-                }
+                let row = rows.baseAddress! + i * length
+                for s in 0..<length { batchGradient[s] += scale * row[s] }
             }
             var weights = network.projections.map(\.weights)
-            optimizer.update(&weights, gradient: batchGradient, rate: learningRate)
+            let gradient = workers.gradientOffsets.indices.map { p in
+                Array(batchGradient[workers.gradientOffsets[p]..<(workers.gradientOffsets[p] + weights[p].count)])
+            }
+            optimizer.update(&weights, gradient: gradient, rate: learningRate)
             for p in weights.indices { network.projections[p].weights = weights[p] }
             if case .chip(let mapping) = backend, costs?.updateEnergy != nil {
                 // The update phase: every synapse updated once on its core.
@@ -174,13 +181,15 @@ public struct Trainer: Sendable {
                     costs!.unpriced[operation.description, default: 0] += UInt64(network.synapseCount)
                 }
             }
-            let seen = Double(min(order.count, (b + 1) * configuration.batchSize))
+            let seen = Double(min(order.count, (b + 1) * batchSize))
             progress(Progress(batch: b + 1, batches: batches, loss: lossSum / seen, accuracy: Double(correct) / seen, synapticEvents: events))
         }
         costs?.divide(by: Double(order.count))
+        workers.setWeights(network.projections.map(\.weights))
         let report = EpochReport(
             epoch: epoch + 1, trainLoss: lossSum / Double(order.count), trainAccuracy: Double(correct) / Double(order.count),
-            testAccuracy: accuracy(on: test), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded, chip: costs)
+            testAccuracy: accuracy(on: test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
+            chip: costs)
         epoch += 1
         learningRate *= configuration.learningRateDecay
         return report
@@ -189,94 +198,14 @@ public struct Trainer: Sendable {
     /// The fraction of `inputs` classified correctly by the current weights.
     public func accuracy(on inputs: [InputSpikes]) -> Double {
         guard !inputs.isEmpty else { return 0 }
-        let results = Self.evaluate(
-            network: network, inputs: inputs, loss: configuration.loss, gradients: false, threads: configuration.threads, backend: backend)
+        return accuracy(on: inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
+    }
+
+    /// The fraction of `inputs` classified correctly by `workers`, which hold the current weights.
+    private func accuracy(on inputs: [InputSpikes], workers: borrowing SampleWorkers) -> Double {
+        guard !inputs.isEmpty else { return 0 }
+        let results = workers.evaluate(inputs, loss: configuration.loss, gradients: nil)
         return Double(zip(results, inputs).filter { $0.0.prediction == $0.1.label }.count) / Double(inputs.count)
-    }
-
-    /// One sample's outcome.
-    struct SampleResult: Sendable {
-        var loss: Double
-        var prediction: Int?
-        var gradients: [[Double]]?
-        var events: Int
-        var tangentGuarded: Int
-        var costs: ChipTrainingCosts? = nil
-    }
-
-    /// Forward (and backward) passes of `inputs` on `threads` threads, results in input order.
-    static func evaluate(network: Network, inputs: [InputSpikes], loss: Loss, gradients: Bool, threads: Int, backend: TrainingBackend) -> [SampleResult] {
-        let workers = max(1, min(threads, inputs.count))
-        let results = UnsafeMutableBufferPointer<SampleResult>.allocate(capacity: inputs.count)
-        defer { results.deallocate() }
-        nonisolated(unsafe) let output = results
-        let work: @Sendable (Int) -> Void = { worker in
-            switch backend {
-            case .reference:
-                var simulator = ReferenceSimulator(network: network)
-                for i in stride(from: worker, to: inputs.count, by: workers) {
-                    let input = inputs[i]
-                    let evaluation: LossEvaluation
-                    if gradients {
-                        evaluation = simulator.gradient(input: input, loss: loss)
-                    } else {
-                        simulator.forward(input)
-                        evaluation = simulator.evaluate(loss, label: input.label)
-                    }
-                    (output.baseAddress! + i).initialize(
-                        to: SampleResult(
-                            loss: evaluation.value, prediction: evaluation.prediction,
-                            gradients: gradients ? simulator.gradients.weights : nil, events: simulator.forwardSynapticEvents,
-                            tangentGuarded: gradients ? simulator.tangentGuardCount : 0))
-                }
-            case .chip(let mapping):
-                // Validated when the trainer was made.
-                var emulator = try! Emulator(network: network, mapping: mapping)
-                let outputs = network.firstNeuron(of: network.output)..<(network.firstNeuron(of: network.output) + network.populations[network.output.rawValue].size)
-                for i in stride(from: worker, to: inputs.count, by: workers) {
-                    let input = inputs[i]
-                    let forward: EmulationResult
-                    do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
-                    var costs = ChipTrainingCosts()
-                    let forwardEnergy = forward.energy(phase: .forward)
-                    costs.forwardEnergy = forwardEnergy.total
-                    costs.forwardLatency = Double(forward.latency) * 1e-12
-                    let messages = forward.messages(phase: .forward)
-                    costs.forwardMessages = Double(messages.spikePackets + messages.sync)
-                    costs.unpriced = forwardEnergy.unpriced
-                    let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
-                    guard gradients else {
-                        let evaluation = loss.evaluate(spikes: emulator.spikes, outputs: outputs, duration: network.duration, label: input.label)
-                        (output.baseAddress! + i).initialize(
-                            to: SampleResult(loss: evaluation.value, prediction: evaluation.prediction, gradients: nil, events: events, tangentGuarded: 0, costs: costs))
-                        continue
-                    }
-                    let backward: BackwardResult
-                    do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch { fatalError("backward pass failed: \(error.message)") }
-                    var both = forward
-                    both.counters = backward.counters
-                    both.latency = backward.latency
-                    let backwardEnergy = both.energy(phase: .backward)
-                    costs.backwardEnergy = backwardEnergy.total
-                    costs.backwardLatency = Double(backward.latency) * 1e-12
-                    let backwardMessages = both.messages(phase: .backward)
-                    costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
-                    for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
-                    (output.baseAddress! + i).initialize(
-                        to: SampleResult(
-                            loss: backward.loss.value, prediction: backward.loss.prediction, gradients: backward.gradients.weights, events: events,
-                            tangentGuarded: backward.tangentGuarded, costs: costs))
-                }
-            }
-        }
-        if workers == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-        }
-        let array = Array(results)
-        results.baseAddress!.deinitialize(count: inputs.count)
-        return array
     }
 }
 

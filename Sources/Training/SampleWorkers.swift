@@ -1,0 +1,176 @@
+// SampleWorkers: the host threads' simulators, kept for a whole run, and the parallel sample loop.
+
+import ChipEmulator
+import Dispatch
+import SpikingModel
+import Synchronization
+
+/// One sample's outcome. Its gradient, when asked for, is written to the caller's gradient rows.
+struct SampleResult: Sendable {
+    var loss: Double
+    var prediction: Int?
+    var events: Int
+    var tangentGuarded: Int
+    var costs: ChipTrainingCosts? = nil
+}
+
+/// One simulator per host thread — the reference or an emulator of the backend's mapping — made
+/// once and given the new weights before each batch, so a batch costs no set-up.
+///
+/// ``evaluate(_:loss:gradients:)`` hands samples to the threads dynamically (the next free thread
+/// takes the next sample). That is deterministic because a sample's result does not depend on
+/// what its simulator ran before: every simulator resets all of its per-sample state, and each
+/// result lands in the sample's own slot, to be reduced in sample order by the caller.
+struct SampleWorkers: ~Copyable {
+    let count: Int
+    /// Exactly one of the two is allocated, with `count` simulators.
+    private let references: UnsafeMutableBufferPointer<ReferenceSimulator>?
+    private let emulators: UnsafeMutableBufferPointer<Emulator>?
+    /// The output population's neurons (global indices), for the loss on the emulator's spikes.
+    private let outputs: Range<Int>
+    /// Where each projection's gradient starts in a sample's gradient row.
+    let gradientOffsets: [Int]
+    /// Length of one sample's gradient row: all synapses, projection by projection.
+    let gradientLength: Int
+
+    /// - Precondition: the chip backend's mapping can be emulated (the trainer checked it).
+    init(network: Network, backend: TrainingBackend, threads: Int) {
+        count = max(1, threads)
+        switch backend {
+        case .reference:
+            let buffer = UnsafeMutableBufferPointer<ReferenceSimulator>.allocate(capacity: count)
+            _ = buffer.initialize(from: (0..<count).map { _ in ReferenceSimulator(network: network) })
+            references = buffer
+            emulators = nil
+        case .chip(let mapping):
+            let made = (0..<count).map { _ in try! Emulator(network: network, mapping: mapping) }
+            let buffer = UnsafeMutableBufferPointer<Emulator>.allocate(capacity: count)
+            _ = buffer.initialize(from: made)
+            references = nil
+            emulators = buffer
+        }
+        let first = network.firstNeuron(of: network.output)
+        outputs = first..<(first + network.populations[network.output.rawValue].size)
+        var offsets: [Int] = []
+        var length = 0
+        for projection in network.projections {
+            offsets.append(length)
+            length += projection.synapseCount
+        }
+        gradientOffsets = offsets
+        gradientLength = length
+    }
+
+    deinit {
+        if let references {
+            references.deinitialize()
+            references.deallocate()
+        }
+        if let emulators {
+            emulators.deinitialize()
+            emulators.deallocate()
+        }
+    }
+
+    /// Gives every simulator the weights (same shapes as the network's projections).
+    func setWeights(_ weights: [[Double]]) {
+        if let references { for w in 0..<count { references[w].setWeights(weights) } }
+        if let emulators { for w in 0..<count { emulators[w].setWeights(weights) } }
+    }
+
+    /// Forward (and, with `gradients`, backward) passes of `inputs`, results in input order.
+    ///
+    /// - Parameter gradients: room for `inputs.count` gradient rows of ``gradientLength``; sample
+    ///   `i`'s `∂L/∂w` is written to row `i`. `nil`: forward passes only.
+    func evaluate(_ inputs: [InputSpikes], loss: Loss, gradients: UnsafeMutableBufferPointer<Double>?) -> [SampleResult] {
+        precondition(gradients.map { $0.count >= inputs.count * gradientLength } ?? true)
+        let results = UnsafeMutableBufferPointer<SampleResult>.allocate(capacity: inputs.count)
+        defer { results.deallocate() }
+        let next = Atomic<Int>(0)
+        let workers = min(count, inputs.count)
+        nonisolated(unsafe) let references = references
+        nonisolated(unsafe) let emulators = emulators
+        nonisolated(unsafe) let rows = gradients
+        nonisolated(unsafe) let output = results
+        let offsets = gradientOffsets
+        let length = gradientLength
+        let outputs = outputs
+        // One iteration per thread (with one, dispatch runs it on the calling thread).
+        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { worker in
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < inputs.count else { return }
+                let row = rows.map { UnsafeMutableBufferPointer(rebasing: $0[(i * length)..<((i + 1) * length)]) }
+                let result: SampleResult
+                if let references {
+                    result = Self.reference(&references[worker], inputs[i], loss: loss, gradient: row, offsets: offsets)
+                } else {
+                    result = Self.chip(&emulators![worker], inputs[i], loss: loss, gradient: row, offsets: offsets, outputs: outputs)
+                }
+                (output.baseAddress! + i).initialize(to: result)
+            }
+        }
+        let array = Array(results)
+        results.baseAddress!.deinitialize(count: inputs.count)
+        return array
+    }
+
+    /// Copies per-projection gradients into a sample's flat row.
+    private static func store(_ weights: [[Double]], in row: UnsafeMutableBufferPointer<Double>, offsets: [Int]) {
+        for p in weights.indices {
+            weights[p].withUnsafeBufferPointer { g in
+                _ = UnsafeMutableBufferPointer(rebasing: row[offsets[p]..<(offsets[p] + g.count)]).initialize(fromContentsOf: g)
+            }
+        }
+    }
+
+    private static func reference(
+        _ simulator: inout ReferenceSimulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int]
+    ) -> SampleResult {
+        let evaluation: LossEvaluation
+        if let row {
+            evaluation = simulator.gradient(input: input, loss: loss)
+            store(simulator.gradients.weights, in: row, offsets: offsets)
+        } else {
+            simulator.forward(input)
+            evaluation = simulator.evaluate(loss, label: input.label)
+        }
+        return SampleResult(
+            loss: evaluation.value, prediction: evaluation.prediction, events: simulator.forwardSynapticEvents,
+            tangentGuarded: row == nil ? 0 : simulator.tangentGuardCount)
+    }
+
+    private static func chip(
+        _ emulator: inout Emulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int],
+        outputs: Range<Int>
+    ) -> SampleResult {
+        let forward: EmulationResult
+        do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
+        var costs = ChipTrainingCosts()
+        let forwardEnergy = forward.energy(phase: .forward)
+        costs.forwardEnergy = forwardEnergy.total
+        costs.forwardLatency = Double(forward.latency) * 1e-12
+        let messages = forward.messages(phase: .forward)
+        costs.forwardMessages = Double(messages.spikePackets + messages.sync)
+        costs.unpriced = forwardEnergy.unpriced
+        let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
+        guard let row else {
+            let evaluation = loss.evaluate(spikes: emulator.spikes, outputs: outputs, duration: emulator.network.duration, label: input.label)
+            return SampleResult(loss: evaluation.value, prediction: evaluation.prediction, events: events, tangentGuarded: 0, costs: costs)
+        }
+        let backward: BackwardResult
+        do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch { fatalError("backward pass failed: \(error.message)") }
+        store(backward.gradients.weights, in: row, offsets: offsets)
+        var both = forward
+        both.counters = backward.counters
+        both.latency = backward.latency
+        let backwardEnergy = both.energy(phase: .backward)
+        costs.backwardEnergy = backwardEnergy.total
+        costs.backwardLatency = Double(backward.latency) * 1e-12
+        let backwardMessages = both.messages(phase: .backward)
+        costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
+        for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
+        return SampleResult(
+            loss: backward.loss.value, prediction: backward.loss.prediction, events: events, tangentGuarded: backward.tangentGuarded, costs: costs)
+    }
+}
