@@ -178,8 +178,9 @@ public struct LIFConstants: Sendable, Equatable {
     /// With `I0 > 0`, `g(y) = A(1 − y) + B(1 − y)ⁿ` is concave (`B < 0`) and `g'(0) = I0 − V0 > 0`,
     /// so Newton's method started at `y = 0` increases monotonically to the first root if there is
     /// one — every iterate is a lower bound of the crossing — and meets `g' ≤ 0` (it has passed
-    /// the maximum, which is then below ϑ) if there is none. It stops when a step no longer moves
-    /// `y`; a crossing later than the horizon is not reported.
+    /// the maximum, which is then below ϑ) if there is none. Convergence is quadratic, so it stops
+    /// as soon as the error left by the last step is provably below a quarter ulp of `y` (or a
+    /// step no longer moves `y`); a crossing later than the horizon is not reported.
     ///
     /// - Precondition: ``integerRatio`` ≥ 3.
     public func nextCrossingByPolynomial(v0: Double, i0: Double, horizon: Double) -> Double? {
@@ -191,17 +192,24 @@ public struct LIFConstants: Sendable, Equatable {
         let b = -k * i0
         let nb = Double(n) * b
         var y = (threshold - v0) / (i0 - v0)  // the first Newton step from y = 0
+        let curvatureFactor = Double(n * (n - 1)) * -b
         for _ in 0..<100 {
             guard y < 1 else { return nil }
             let x = 1 - y
-            var xn1 = x  // x^(n−1)
-            for _ in 2..<n { xn1 *= x }
+            var xn2 = 1.0  // x^(n−2)
+            for _ in 2..<n { xn2 *= x }
+            let xn1 = xn2 * x
             let slope = -(a + nb * xn1)  // g'(y)
             guard slope > 0 else { return nil }  // past the maximum without reaching ϑ
             let f = a * x + b * xn1 * x - threshold
-            let next = y - f / slope
+            let step = -f / slope
+            let next = y + step
             if !(next > y) { break }  // converged: the step no longer moves y
             y = next
+            // The step just taken leaves an error of |g''(ξ)|/(2g'(y))·(root − y)² ≈ M·step²/(2g')
+            // with M = |g''(y)| = n(n−1)|B|xⁿ⁻² ≥ |g''| on [y, root]: below a quarter ulp, stop
+            // instead of computing one more step that would not move y.
+            if curvatureFactor * xn2 * step * step <= 0x1p-55 * slope * next { break }
         }
         let u = -tauMem * log1p(-y)
         return u <= horizon ? u : nil

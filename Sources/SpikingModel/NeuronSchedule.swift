@@ -98,6 +98,15 @@ package struct NeuronSchedule: Sendable {
         keys.withUnsafeMutableBufferPointer { $0[i] = Key(time: t, kind: k, neuron: i) }
     }
 
+    /// Gives every neuron `i` in `range` a check at `time(i)` and brings the tree up to date: one
+    /// pass over the leaves, then one over the levels above them — `O(m + log n)` for `m` neurons.
+    @inline(__always) package mutating func setChecks(_ range: Range<Int>, time: (Int) -> Double) {
+        keys.withUnsafeMutableBufferPointer { keys in
+            for i in range { keys[i] = Key(time: time(i), kind: .check, neuron: i) }
+        }
+        repair(range)
+    }
+
     /// Brings the tree up to date after ``setLeaf(_:time:kind:)`` on the neurons in `range`.
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }

@@ -172,15 +172,15 @@ extension ReferenceSimulator {
         var cache = DecayCache()
         weights.withUnsafeBufferPointer { weights in
             state.withUnsafeMutableBufferPointer { state in
-                var w = base
-                for n in targets {
-                    state[n].receive(weights[w], at: t, c, &cache)
-                    schedule.setLeaf(n &- scheduleOffset, time: state[n].checkTime(c, end: end), kind: .check)
-                    w &+= 1
+                let first = targets.lowerBound
+                let weightOffset = base &- (first &- scheduleOffset)
+                schedule.setChecks((first &- scheduleOffset)..<(targets.upperBound &- scheduleOffset)) { i in
+                    let n = i &+ scheduleOffset
+                    state[n].receive(weights[weightOffset &+ i], at: t, c, &cache)
+                    return state[n].checkTime(c, end: end)
                 }
             }
         }
-        schedule.repair((targets.lowerBound - scheduleOffset)..<(targets.upperBound - scheduleOffset))
     }
 
     /// One synaptic arrival of weight `w` at neuron `n` at time `t`: `I += w`, then (LIF) a
