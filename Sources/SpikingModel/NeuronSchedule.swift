@@ -23,19 +23,28 @@ package struct NeuronSchedule: Sendable {
 
     /// An event in the canonical order: by time, then by `rank = kind << 32 | neuron` (a check
     /// before a spike, then the lower neuron index).
+    ///
+    /// Event times are never negative, and the bit patterns of non-negative doubles (`+∞`
+    /// included) order like the numbers, so the time is kept as its bits (`-0` made `+0`) and
+    /// keys compare as integers — which the compiler can select on instead of branching: which of
+    /// two events comes first is data-dependent and unpredictable.
     private struct Key {
-        var time: Double
+        var timeBits: UInt64
         var rank: UInt64
 
         @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
-            self.time = time
+            timeBits = (time + 0).bitPattern
             rank = UInt64(kind.rawValue) << 32 | UInt64(neuron)
         }
 
+        @inline(__always) var time: Double { Double(bitPattern: timeBits) }
         @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
 
         @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
-            a.time < b.time || (a.time == b.time && a.rank < b.rank)
+            let earlier: UInt8 = a.timeBits < b.timeBits ? 1 : 0
+            let tie: UInt8 = a.timeBits == b.timeBits ? 1 : 0
+            let lower: UInt8 = a.rank < b.rank ? 1 : 0
+            return earlier | (tie & lower) != 0
         }
     }
 
@@ -55,7 +64,7 @@ package struct NeuronSchedule: Sendable {
     /// ``repair(_:)`` recomputes the path of each neuron it gives a finite time.
     package mutating func removeAll() {
         keys.withUnsafeMutableBufferPointer { keys in
-            for i in keys.indices { keys[i].time = .infinity }
+            for i in keys.indices { keys[i].timeBits = Double.infinity.bitPattern }
         }
     }
 
