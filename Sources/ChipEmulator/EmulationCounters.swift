@@ -97,7 +97,7 @@ public struct EmulationCounters: Sendable, Equatable {
     /// Packets that overtook an earlier packet between the same two cores (must be 0).
     public var reorderedPackets: UInt64 = 0
 
-    init(cores: Int, routers: Int) {
+    package init(cores: Int, routers: Int) {
         self.cores = Array(repeating: Array(repeating: CoreCounters(), count: cores), count: Phase.allCases.count)
         self.routers = Array(repeating: Array(repeating: RouterCounters(), count: routers), count: Phase.allCases.count)
         barriers = Array(repeating: 0, count: Phase.allCases.count)

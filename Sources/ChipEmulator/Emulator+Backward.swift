@@ -199,7 +199,6 @@ extension Emulator {
         let w = windowCount - 1 - r
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
-        let costs = BackwardLatencies(chip.costs)
         while logPosition[stage] > 0 {
             let entry = stageLog[stage][logPosition[stage] - 1]
             let t = time(of: entry)
@@ -214,7 +213,7 @@ extension Emulator {
                 adjoint[n].propagate(to: t, c, &cache)
                 if adjoint[n].jump(current: spikes.current[k], error: spikeError[k], c, tangentGuard: tangentGuard) { tangentGuardCount += 1 }
                 ops.adjointUpdates += 1
-                elapsed += costs.adjoint
+                elapsed += backwardLatency.adjoint
             case .delivery, .arrival:
                 let p = Int(entry.projection)
                 let projection = network.projections[p]
@@ -223,27 +222,36 @@ extension Emulator {
                 let c = constants[targetPopulation]
                 let first = populationStart[targetPopulation]
                 let base = (Int(spikes.neuron[k]) - populationStart[source]) &* projection.targetSize
-                let ranges = entry.kind == .delivery
-                    ? layout.targetRanges[p &* (layout.coreCount + 1) &+ core]
-                    : [(first + Int(entry.target))..<(first + Int(entry.target) + 1)]
                 var partial = 0.0
                 var cache = DecayCache()
-                for range in ranges {
-                    for n in range {
-                        let synapse = base &+ (n - first)
-                        adjoint[n].propagate(to: t, c, &cache)
-                        let li = adjoint[n].lambdaI
-                        backwardGradients.weights[p][synapse] += -c.tauSyn * li
-                        let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
-                        partial += m
-                        if entry.kind == .arrival { backwardGradients.delays[p]![synapse] += m }
+                var targetCount = 0
+                if entry.kind == .delivery {
+                    // The gradient array is taken out of `self` while written (it stays unique).
+                    var gradient: [Double] = []
+                    swap(&gradient, &backwardGradients.weights[p])
+                    for range in layout.targetRanges[p &* (layout.coreCount + 1) &+ core] {
+                        ReferenceSimulator.reverseDelivery(
+                            weights: projection.weights, gradient: &gradient, synapseOffset: base &- first, targets: range, time: t, constants: c,
+                            adjoint: &adjoint, cache: &cache, error: &partial)
+                        targetCount += range.count
                     }
-                    let count = UInt64(range.count)
-                    ops.adjointUpdates += count
-                    ops.gradientAccumulations += count
-                    ops.errorAccumulations += count
-                    elapsed += Picoseconds(range.count) * (costs.adjoint + costs.gradient + costs.error)
+                    swap(&gradient, &backwardGradients.weights[p])
+                } else {
+                    let n = first + Int(entry.target)
+                    let synapse = base &+ Int(entry.target)
+                    adjoint[n].propagate(to: t, c, &cache)
+                    let li = adjoint[n].lambdaI
+                    backwardGradients.weights[p][synapse] += -c.tauSyn * li
+                    let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
+                    partial += m
+                    backwardGradients.delays[p]![synapse] += m
+                    targetCount = 1
                 }
+                let count = UInt64(targetCount)
+                ops.adjointUpdates += count
+                ops.gradientAccumulations += count
+                ops.errorAccumulations += count
+                elapsed += Picoseconds(targetCount) * (backwardLatency.adjoint + backwardLatency.gradient + backwardLatency.error)
                 // The spike's error: inputs need none; on this core it is added directly.
                 guard kinds[source] != .input else { continue }
                 let sourceCore = Int(layout.coreOf[Int(spikes.neuron[k])])

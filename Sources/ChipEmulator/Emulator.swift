@@ -83,6 +83,7 @@ public struct Emulator: Sendable {
 
     let costs: CostTable
     let latency: OperationLatencies
+    let backwardLatency: BackwardLatencies
     /// Routers that host a used core or the I/O port (those a barrier spans), and the latency of
     /// one barrier across them.
     let participatingRouters: Int
@@ -166,6 +167,7 @@ public struct Emulator: Sendable {
         backMarkers = Array(repeating: [:], count: cores)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)
+        backwardLatency = BackwardLatencies(chip.costs)
         var routers = Set(layout.usedCores.map { $0 / chip.mesh.coresPerRouter })
         routers.insert(chip.ioPort.y * chip.mesh.width + chip.ioPort.x)
         participatingRouters = routers.count

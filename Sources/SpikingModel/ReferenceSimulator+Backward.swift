@@ -113,26 +113,39 @@ extension ReferenceSimulator {
                 error += projection.weights[base &+ j] * (adjoint[n].lambdaV - li)
             }
         } else {
-            // The hot loop: the gradient array is taken out of `self` while written (it stays
-            // uniquely referenced), and all arrays are accessed without checks.
+            // The gradient array is taken out of `self` while written (it stays uniquely referenced).
             var gradient: [Double] = []
             swap(&gradient, &gradients.weights[index])
-            projection.weights.withUnsafeBufferPointer { weights in
-                gradient.withUnsafeMutableBufferPointer { grad in
-                    adjoint.withUnsafeMutableBufferPointer { adjoint in
-                        for j in 0..<projection.targetSize {
-                            let n = targetStart &+ j
-                            adjoint[n].propagate(to: t, c, &cache)
-                            let li = adjoint[n].lambdaI
-                            grad[base &+ j] += -c.tauSyn * li
-                            error += weights[base &+ j] * (adjoint[n].lambdaV - li)
-                        }
-                    }
-                }
-            }
+            Self.reverseDelivery(
+                weights: projection.weights, gradient: &gradient, synapseOffset: base &- targetStart,
+                targets: targetStart..<(targetStart + projection.targetSize), time: t, constants: c, adjoint: &adjoint, cache: &cache, error: &error)
             swap(&gradient, &gradients.weights[index])
         }
         if kinds[projection.source.rawValue] != .input { spikeError[k] += error }
+    }
+
+    /// The hot loop of the backward pass: a spike's delivery at `t` to the LIF neurons `targets`,
+    /// in reverse. Each target's adjoints are propagated back to `t`, its synapse's gradient
+    /// gains `∂L/∂w = −τs λ_I(t)`, and `error` accumulates `Σ w (λ_V − λ_I)` (eventprop.md §3.3).
+    /// Synapse of neuron `n` is `synapseOffset + n`; no bounds or uniqueness checks. (Static, so
+    /// that the emulator's cores run the same arithmetic in the same order.)
+    @inline(__always) package static func reverseDelivery(
+        weights: [Double], gradient: inout [Double], synapseOffset: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants,
+        adjoint: inout [AdjointState], cache: inout DecayCache, error: inout Double
+    ) {
+        weights.withUnsafeBufferPointer { weights in
+            gradient.withUnsafeMutableBufferPointer { grad in
+                adjoint.withUnsafeMutableBufferPointer { adjoint in
+                    for n in targets {
+                        let synapse = synapseOffset &+ n
+                        adjoint[n].propagate(to: t, c, &cache)
+                        let li = adjoint[n].lambdaI
+                        grad[synapse] += -c.tauSyn * li
+                        error += weights[synapse] * (adjoint[n].lambdaV - li)
+                    }
+                }
+            }
+        }
     }
 
     /// Reverse of one delayed arrival.

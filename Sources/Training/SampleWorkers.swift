@@ -144,7 +144,7 @@ struct SampleWorkers: ~Copyable {
         _ emulator: inout Emulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int],
         outputs: Range<Int>
     ) -> SampleResult {
-        let forward: EmulationResult
+        var forward: EmulationResult
         do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
         var costs = ChipTrainingCosts()
         let forwardEnergy = forward.energy(phase: .forward)
@@ -158,6 +158,9 @@ struct SampleWorkers: ~Copyable {
             let evaluation = loss.evaluate(spikes: emulator.spikes, outputs: outputs, duration: emulator.network.duration, label: input.label)
             return SampleResult(loss: evaluation.value, prediction: evaluation.prediction, events: events, tangentGuarded: 0, costs: costs)
         }
+        // Let go of the forward counters, so the backward pass adds to the emulator's own
+        // without copying them first.
+        forward.counters = EmulationCounters(cores: 0, routers: 0)
         let backward: BackwardResult
         do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch { fatalError("backward pass failed: \(error.message)") }
         store(backward.gradients.weights, in: row, offsets: offsets)
