@@ -22,7 +22,7 @@ extension ReferenceSimulator {
         spikes.removeAll()
         log.removeAll(keepingCapacity: true)
         queue.removeAll()
-        for p in schedules.indices { schedules[p].removeAll() }
+        schedule.removeAll()
         state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
         if outputIsReadout { readouts.reset(count: outputSize) }
 
@@ -45,7 +45,7 @@ extension ReferenceSimulator {
                 let n = slot.neuron
                 let c = constants[p]
                 if slot.kind == .check {
-                    schedules[p].set(n - populationStart[p], time: state[n].crossing(c, end: duration), kind: .spike)
+                    schedule.set(n, time: state[n].crossing(c, end: duration), kind: .spike)
                 } else {
                     fire(neuron: n, population: p, time: slot.time)
                 }
@@ -84,20 +84,10 @@ extension ReferenceSimulator {
         }
     }
 
-    /// The earliest pending check or spike over all populations (neuron as a global index).
+    /// The earliest pending check or spike of any neuron (neuron as a global index).
     @inline(__always) func earliestScheduled() -> (population: Int, slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind))? {
-        var best: (population: Int, slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind))? = nil
-        for p in schedules.indices {
-            guard let first = schedules[p].first else { continue }
-            let slot = (neuron: first.neuron + populationStart[p], time: first.time, kind: first.kind)
-            if let b = best, !(slot.time < b.slot.time || (slot.time == b.slot.time
-                && (slot.kind.rawValue < b.slot.kind.rawValue || (slot.kind == b.slot.kind && slot.neuron < b.slot.neuron))))
-            {
-                continue
-            }
-            best = (p, slot)
-        }
-        return best
+        guard let first = schedule.first else { return nil }
+        return (Int(populationOf[first.neuron]), first)
     }
 
     /// A LIF neuron crosses threshold: record the spike, reset, check again, send it on.
@@ -107,7 +97,7 @@ extension ReferenceSimulator {
         let k = Int32(spikes.count)
         spikes.append(neuron: Int32(n), time: t, current: currentAtSpike)
         log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
-        schedules[p].set(n - populationStart[p], time: state[n].checkTime(c, end: duration), kind: .check)
+        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
         scheduleDeliveries(spike: k, neuron: n, population: p, time: t)
     }
 
@@ -153,7 +143,7 @@ extension ReferenceSimulator {
         if kinds[targetPopulation] == .lif {
             Self.deliverToLIF(
                 weights: projection.weights, base: base, targets: targetStart..<(targetStart + projection.targetSize),
-                time: t, constants: c, end: duration, state: &state, schedule: &schedules[targetPopulation], scheduleOffset: targetStart)
+                time: t, constants: c, end: duration, state: &state, schedule: &schedule, scheduleOffset: 0)
             return
         }
         for j in 0..<projection.targetSize {
@@ -199,7 +189,7 @@ extension ReferenceSimulator {
             return
         }
         state[n].receive(w, at: t, c, &cache)
-        schedules[p].set(n - populationStart[p], time: state[n].checkTime(c, end: duration), kind: .check)
+        schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
     }
 
     /// Advances output readout `o` to `t`, tracking its maximum and weighted integral.

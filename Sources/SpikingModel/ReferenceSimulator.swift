@@ -30,8 +30,8 @@ public struct ReferenceSimulator: Sendable {
     // MARK: Per-sample state (reused)
 
     var state: [NeuronState]
-    /// The pending check or spike of every neuron, one schedule per population.
-    var schedules: [NeuronSchedule]
+    /// The pending check or spike of every neuron (global index; input neurons have none).
+    var schedule: NeuronSchedule
     var queue = EventQueue()
 
     /// The spikes of the last forward pass, in processing order.
@@ -80,7 +80,7 @@ public struct ReferenceSimulator: Sendable {
         outputIsReadout = network.populations[network.output.rawValue].kind == .li
         let n = running
         state = Array(repeating: NeuronState(), count: n)
-        schedules = network.populations.map { NeuronSchedule(count: $0.kind == .input ? 0 : $0.size) }
+        schedule = NeuronSchedule(count: network.neuronCount)
         adjoint = Array(repeating: AdjointState(), count: n)
         gradients = Gradients(network: network)
     }
