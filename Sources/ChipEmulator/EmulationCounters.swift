@@ -98,10 +98,24 @@ public struct EmulationCounters: Sendable, Equatable {
     public var reorderedPackets: UInt64 = 0
 
     package init(cores: Int, routers: Int) {
-        self.cores = Array(repeating: Array(repeating: CoreCounters(), count: cores), count: Phase.allCases.count)
-        self.routers = Array(repeating: Array(repeating: RouterCounters(), count: routers), count: Phase.allCases.count)
+        // One array per phase (not one shared by all, which the first count would copy).
+        self.cores = Phase.allCases.map { _ in Array(repeating: CoreCounters(), count: cores) }
+        self.routers = Phase.allCases.map { _ in Array(repeating: RouterCounters(), count: routers) }
         barriers = Array(repeating: 0, count: Phase.allCases.count)
         lossMessages = Array(repeating: 0, count: Phase.allCases.count)
+    }
+
+    /// Sets every count to zero, in place when no earlier result still shares the storage.
+    package mutating func reset() {
+        for phase in cores.indices { cores[phase].withUnsafeMutableBufferPointer { $0.update(repeating: CoreCounters()) } }
+        for phase in routers.indices { routers[phase].withUnsafeMutableBufferPointer { $0.update(repeating: RouterCounters()) } }
+        barriers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        lossMessages.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        packetsCreated = 0
+        packetsDelivered = 0
+        packetsDropped = 0
+        latePackets = 0
+        reorderedPackets = 0
     }
 }
 

@@ -183,8 +183,9 @@ extension Emulator {
 
     // MARK: - A stage's reverse window
 
-    /// The model time of a logged forward event.
-    func time(of entry: LogEntry) -> Double {
+    /// The model time of a logged forward event. (Inlined: called from a mutating method, an
+    /// outlined call copied the whole emulator for every log entry.)
+    @inline(__always) func time(of entry: LogEntry) -> Double {
         let k = Int(entry.spike)
         guard entry.kind == .arrival else { return spikes.time[k] }
         let projection = network.projections[Int(entry.projection)]

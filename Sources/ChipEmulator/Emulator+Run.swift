@@ -57,7 +57,7 @@ extension Emulator {
         }
         kernel.reset()
         noc.reset()
-        counters = EmulationCounters(cores: chip.mesh.coreCount + 1, routers: chip.mesh.routerCount)
+        counters.reset()
         spikes.removeAll()
         makespan = 0
         phaseWindow = 0
