@@ -26,7 +26,8 @@ extension Emulator {
             }
             handle(event)
         }
-        let unfinished = layout.stages.indices.filter { $0 != layout.portStage && nextWindow[$0] < windowCount }
+        var unfinished: [Int] = []
+        for s in layout.stages.indices where s != layout.portStage && nextWindow[s] < windowCount { unfinished.append(s) }
         if !unfinished.isEmpty { throw stuck(unfinished) }
         makespan = max(makespan, kernel.now)
         return EmulationResult(
@@ -149,7 +150,7 @@ extension Emulator {
     }
 
     /// The router and input a core's (or the port's) network interface feeds.
-    func interfaceInput(of core: Int) -> (router: Int, input: Int) {
+    @inline(__always) func interfaceInput(of core: Int) -> (router: Int, input: Int) {
         core == layout.portCore ? (noc.portRouter, noc.portInput) : (noc.router(ofCore: core), 4 + core % chip.mesh.coresPerRouter)
     }
 
@@ -281,7 +282,7 @@ extension Emulator {
 
     /// Whether `stage` has finished window `w` as far as a stage on `core` can know: directly on the
     /// same core, from its end-of-window messages otherwise.
-    func finished(_ stage: Int, window w: Int, seenFrom core: Int) -> Bool {
+    @inline(__always) func finished(_ stage: Int, window w: Int, seenFrom core: Int) -> Bool {
         w < 0 || (layout.stages[stage].core == core ? nextWindow[stage] > w : (markers[core][stage] ?? 0) > w)
     }
 

@@ -69,6 +69,8 @@ struct NetworkOnChip: Sendable {
     private var slots: [Int32]
     private var bufferHead: [Int]
     private var bufferCount: [Int]
+    /// Per router: bit `input` is set while that input buffer holds a packet.
+    private var occupied: [UInt64]
     private var reserved: [Int]
     private var headSince: [Picoseconds]
     private var needMask: [UInt64]
@@ -101,6 +103,7 @@ struct NetworkOnChip: Sendable {
         slots = Array(repeating: -1, count: routers * inputs * bufferDepth)
         bufferHead = Array(repeating: 0, count: routers * inputs)
         bufferCount = Array(repeating: 0, count: routers * inputs)
+        occupied = Array(repeating: 0, count: routers)
         reserved = Array(repeating: 0, count: routers * inputs)
         headSince = Array(repeating: 0, count: routers * inputs)
         needMask = Array(repeating: 0, count: routers * inputs)
@@ -120,6 +123,7 @@ struct NetworkOnChip: Sendable {
             doneMask[i] = 0
         }
         for i in outputFree.indices { outputFree[i] = 0 }
+        for i in occupied.indices { occupied[i] = 0 }
         for i in roundRobin.indices {
             roundRobin[i] = 0
             pendingService[i] = .max
@@ -131,10 +135,13 @@ struct NetworkOnChip: Sendable {
 
     var routerCount: Int { width * height }
 
-    func router(ofCore core: Int) -> Int { core / coresPerRouter }
+    @inline(__always) func router(ofCore core: Int) -> Int { core / coresPerRouter }
+
+    // (The small helpers below are inlined: called from a mutating method, an outlined call of a
+    // non-mutating one copied the whole network state first.)
 
     /// Whether input buffer `input` of `router` can take one more packet (reservations included).
-    func hasSlot(router: Int, input: Int) -> Bool {
+    @inline(__always) func hasSlot(router: Int, input: Int) -> Bool {
         let b = router * inputs + input
         return bufferCount[b] + reserved[b] < bufferDepth
     }
@@ -152,7 +159,7 @@ struct NetworkOnChip: Sendable {
     }
 
     /// The output of `router` toward `core` under XY routing (4 + local index when attached here).
-    func output(at router: Int, toward core: Int32) -> Int {
+    @inline(__always) func output(at router: Int, toward core: Int32) -> Int {
         let target = Int(core) / coresPerRouter
         let (x, y) = (router % width, router / width)
         let (tx, ty) = (target % width, target / width)
@@ -170,7 +177,10 @@ struct NetworkOnChip: Sendable {
         slots[b * bufferDepth + (bufferHead[b] + bufferCount[b]) % bufferDepth] = Int32(packet)
         bufferCount[b] += 1
         counters[router].peakOccupancy = max(counters[router].peakOccupancy, bufferCount[b])
-        if bufferCount[b] == 1 { becomeHead(b, router: router, now: now) }
+        if bufferCount[b] == 1 {
+            occupied[router] |= 1 << UInt64(input)
+            becomeHead(b, router: router, now: now)
+        }
     }
 
     private mutating func becomeHead(_ b: Int, router: Int, now: Picoseconds) {
@@ -207,32 +217,46 @@ struct NetworkOnChip: Sendable {
         roundRobin[router] = (first + 1) % inputs
         var dropped = 0
         var wake = Picoseconds.max
-        for k in 0..<inputs {
-            let input = (first + k) % inputs
-            let b = router * inputs + input
-            while bufferCount[b] > 0 {
-                guard serveHead(b, router: router, now: now, counters: &counters, kernel: &kernel, dropped: &dropped, wake: &wake) else { break }
-                counters[router].stall += now - headSince[b]
-                bufferHead[b] = (bufferHead[b] + 1) % bufferDepth
-                bufferCount[b] -= 1
-                if bufferCount[b] > 0 { becomeHead(b, router: router, now: now) }
-                // A slot opened: whoever feeds this input may send again.
-                if input < 4 {
-                    requestService(neighbour(of: router, direction: input).router, at: now, &kernel)
-                } else if router == portRouter && input == portInput {
-                    kernel.schedule(.inject, at: now, portCore)
-                } else {
-                    kernel.schedule(.inject, at: now, router * coresPerRouter + input - 4)
+        var routerCounters = counters[router]
+        // The non-empty inputs in round-robin order: `first` and above, then below `first`.
+        // (Serving empties buffers but fills none, so the set taken here stays valid.)
+        let nonEmpty = occupied[router]
+        let below: UInt64 = (1 << UInt64(first)) &- 1
+        for pass in 0..<2 {
+            var remaining = pass == 0 ? nonEmpty & ~below : nonEmpty & below
+            while remaining != 0 {
+                let input = remaining.trailingZeroBitCount
+                remaining &= remaining &- 1
+                let b = router * inputs + input
+                while bufferCount[b] > 0 {
+                    guard serveHead(b, router: router, now: now, counters: &routerCounters, kernel: &kernel, dropped: &dropped, wake: &wake) else { break }
+                    routerCounters.stall += now - headSince[b]
+                    bufferHead[b] = (bufferHead[b] + 1) % bufferDepth
+                    bufferCount[b] -= 1
+                    if bufferCount[b] > 0 {
+                        becomeHead(b, router: router, now: now)
+                    } else {
+                        occupied[router] &= ~(1 << UInt64(input))
+                    }
+                    // A slot opened: whoever feeds this input may send again.
+                    if input < 4 {
+                        requestService(neighbour(of: router, direction: input).router, at: now, &kernel)
+                    } else if router == portRouter && input == portInput {
+                        kernel.schedule(.inject, at: now, portCore)
+                    } else {
+                        kernel.schedule(.inject, at: now, router * coresPerRouter + input - 4)
+                    }
                 }
             }
         }
+        counters[router] = routerCounters
         if wake != .max { requestService(router, at: wake, &kernel) }
         return dropped
     }
 
     /// Sends the head packet of buffer `b` to every free output it still needs; true when done.
     private mutating func serveHead(
-        _ b: Int, router: Int, now: Picoseconds, counters: inout [RouterCounters], kernel: inout HardwareKernel, dropped: inout Int,
+        _ b: Int, router: Int, now: Picoseconds, counters: inout RouterCounters, kernel: inout HardwareKernel, dropped: inout Int,
         wake: inout Picoseconds
     ) -> Bool {
         let index = Int(slots[b * bufferDepth + bufferHead[b]])
@@ -254,7 +278,7 @@ struct NetworkOnChip: Sendable {
                     guard lossy, packet.kind == .spike || packet.kind == .error else { continue }
                     doneMask[b] |= 1 << UInt64(out)
                     dropped += copyCount(of: packet, at: router, output: out)
-                    counters[router].drops += 1
+                    counters.drops += 1
                     continue
                 }
                 let copy = single ? index : split(index, at: router, output: out)
@@ -262,21 +286,21 @@ struct NetworkOnChip: Sendable {
                 let occupancy = (packet.kind == .error ? errorFlits : spikeFlits) * hopLatency[out]
                 outputFree[o] = now + occupancy
                 kernel.schedule(.routerArrive, at: now + occupancy + pipeline, next, input, copy)
-                counters[router].hops[out] += 1
-                counters[router].forwarded += 1
-                counters[router].linkBusy[out] += occupancy
+                counters.hops[out] += 1
+                counters.forwarded += 1
+                counters.linkBusy[out] += occupancy
             } else {
                 let copy = single ? index : split(index, at: router, output: out)
                 outputFree[o] = now + localLatency
                 kernel.schedule(.coreReceive, at: now + localLatency, router * coresPerRouter + out - 4, copy)
-                counters[router].localDeliveries += 1
+                counters.localDeliveries += 1
             }
             doneMask[b] |= 1 << UInt64(out)
         }
         return doneMask[b] == needMask[b]
     }
 
-    private func copyCount(of packet: Packet, at router: Int, output out: Int) -> Int {
+    @inline(__always) private func copyCount(of packet: Packet, at router: Int, output out: Int) -> Int {
         (0..<Int(packet.destinationCount)).filter { output(at: router, toward: destinations[Int(packet.destinationStart) + $0]) == out }.count
     }
 
@@ -294,7 +318,7 @@ struct NetworkOnChip: Sendable {
     }
 
     /// The router a link leads to and the input it enters there.
-    func neighbour(of router: Int, direction: Int) -> (router: Int, input: Int) {
+    @inline(__always) func neighbour(of router: Int, direction: Int) -> (router: Int, input: Int) {
         switch direction {
         case Self.north: return (router - width, Self.south)
         case Self.east: return (router + 1, Self.west)
