@@ -31,21 +31,26 @@ extension Emulator {
     ///   `Σ_j w_ji (λ_V,j − λ_I,j)` over the core's targets goes back to the spike's core as one
     ///   error packet (a partial sum of exactly zero is suppressed and counted);
     /// - a spike of one of its neurons: the jump of eventprop.md §3.4, with the errors of all
-    ///   target cores already in (the protocol guarantees it) and the loss's `∂L/∂t_k`.
-    /// The loss is evaluated on the chip's spikes; its reduction across output cores is counted
-    /// as messages. Gradients equal the functional reference's to rounding (the partial sums are
-    /// added in a different order).
+    ///   target cores already in (the protocol guarantees it) and the loss's `∂L/∂t_k`;
+    /// - on an output core with LI readouts, the loss enters where it arises: the max-voltage
+    ///   loss as an impulse `−(1/τm) ∂L/∂M_o` on `λ_V,o` at the maximum's time (plus, when the
+    ///   maximum sits on a hidden spike's kink, `∂L/∂M_o · V̇_o(t_max⁻)` on that spike's error,
+    ///   §4.2), the exponentially weighted voltage loss as the source `(∂L/∂S_o / T) e^{−t/T}`
+    ///   driving `λ_V,o` between events (§4.3).
+    /// The loss is evaluated on the chip's spikes or readouts; its reduction across output cores
+    /// is counted as messages. Gradients equal the functional reference's to rounding (the
+    /// partial sums are added in a different order).
     ///
-    /// - Throws: ``EmulatorError`` for losses on readout voltages (not yet emulated on the chip),
-    ///   a missing label, or a stuck network.
+    /// - Throws: ``EmulatorError`` for a loss that does not fit the output population's kind, a
+    ///   missing label, or a stuck network.
     public mutating func backward(loss: Loss, label: Int?) throws(EmulatorError) -> BackwardResult {
         let output = network.output.rawValue
-        guard loss.outputKind == .lif, kinds[output] == .lif else {
-            throw EmulatorError("the \(loss.name) loss is not emulated on the chip yet (spiking-output losses are: ttfs, spike-time-sum)")
+        guard loss.outputKind == kinds[output] else {
+            throw EmulatorError(
+                "the \(loss.name) loss needs \(loss.outputKind == .lif ? "spiking (lif)" : "readout (li)") outputs, but the output population is \(kinds[output].rawValue)")
         }
         if loss.needsLabel, label == nil { throw EmulatorError("the \(loss.name) loss needs the sample's label") }
-        let outputs = populationStart[output]..<(populationStart[output] + network.populations[output].size)
-        let evaluation = loss.evaluate(spikes: spikes, outputs: outputs, duration: duration, label: label)
+        let evaluation = evaluate(loss, label: label)
 
         // Reset the backward state; the forward counters stay.
         phase = .backward
@@ -64,6 +69,7 @@ extension Emulator {
         spikeError = Array(repeating: 0, count: spikes.count)
         for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
         tangentGuardCount = 0
+        injectReadoutLoss(loss, evaluation)
         inFlight = 0
         makespan = 0
         phaseOutstanding = 0
@@ -201,6 +207,7 @@ extension Emulator {
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
         while logPosition[stage] > 0 {
+            if impulseCursor[stage] < stageImpulses[stage].count { applyImpulses(stage: stage, ops: &ops, elapsed: &elapsed) }
             let entry = stageLog[stage][logPosition[stage] - 1]
             let t = time(of: entry)
             guard windowOf(t) >= w else { break }
@@ -226,7 +233,19 @@ extension Emulator {
                 var partial = 0.0
                 var cache = DecayCache()
                 var targetCount = 0
-                if entry.kind == .delivery {
+                if entry.kind == .delivery && !readoutSources.isEmpty && targetPopulation == network.output.rawValue {
+                    // Readouts under a source: each propagated with it (§4.3).
+                    for range in layout.targetRanges[p &* (layout.coreCount + 1) &+ core] {
+                        for n in range {
+                            let synapse = base &+ (n - first)
+                            propagateReadout(n, to: t, constants: c)
+                            let li = adjoint[n].lambdaI
+                            backwardGradients.weights[p][synapse] += -c.tauSyn * li
+                            partial += projection.weights[synapse] * (adjoint[n].lambdaV - li)
+                        }
+                        targetCount += range.count
+                    }
+                } else if entry.kind == .delivery {
                     // The gradient array is taken out of `self` while written (it stays unique).
                     var gradient: [Double] = []
                     swap(&gradient, &backwardGradients.weights[p])
@@ -240,7 +259,11 @@ extension Emulator {
                 } else {
                     let n = first + Int(entry.target)
                     let synapse = base &+ Int(entry.target)
-                    adjoint[n].propagate(to: t, c, &cache)
+                    if !readoutSources.isEmpty && targetPopulation == network.output.rawValue {
+                        propagateReadout(n, to: t, constants: c)
+                    } else {
+                        adjoint[n].propagate(to: t, c, &cache)
+                    }
                     let li = adjoint[n].lambdaI
                     backwardGradients.weights[p][synapse] += -c.tauSyn * li
                     let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
@@ -266,6 +289,8 @@ extension Emulator {
                 }
             }
         }
+        // Impulses before the stage's first event, once it has replayed them all.
+        if logPosition[stage] == 0 && impulseCursor[stage] < stageImpulses[stage].count { applyImpulses(stage: stage, ops: &ops, elapsed: &elapsed) }
         ops.busy = elapsed
         counters.cores[phase.rawValue][core].add(ops)
         coreFree[core] = start + elapsed
@@ -281,5 +306,97 @@ struct BackwardLatencies {
         adjoint = picoseconds(costs[.adjointUpdate].latency ?? 0)
         error = picoseconds(costs[.errorAccumulation].latency ?? 0)
         gradient = picoseconds(costs[.gradientAccumulation].latency ?? 0)
+    }
+}
+
+// MARK: - Readout losses on the output cores
+
+/// A max-voltage loss's impulse on a readout's `λ_V`: at `time`, just before the entry
+/// `position` of the readout's stage log (eventprop.md §4.2).
+struct ReadoutImpulse: Sendable {
+    var neuron: Int
+    var time: Double
+    var position: Int
+    var amount: Double
+}
+
+extension Emulator {
+    /// Evaluates `loss` on the last run: on the output spikes, or on the readouts' statistics.
+    ///
+    /// - Precondition: the loss fits the output population's kind; a label where it needs one.
+    public func evaluate(_ loss: Loss, label: Int?) -> LossEvaluation {
+        switch loss {
+        case .timeToFirstSpike, .spikeTimeSum:
+            return loss.evaluate(spikes: spikes, outputs: outputs, duration: duration, label: label)
+        case .maxVoltage, .expVoltage:
+            return loss.evaluate(readouts: readouts, label: label)
+        }
+    }
+
+    /// Prepares what a readout loss injects on the output cores: each stage's impulses, latest
+    /// first (max-voltage), with the kink corrections on the hidden spikes' errors and delays; or
+    /// the source coefficients `∂L/∂S_o / T` (exp-voltage).
+    mutating func injectReadoutLoss(_ loss: Loss, _ evaluation: LossEvaluation) {
+        for s in stageImpulses.indices {
+            stageImpulses[s].removeAll(keepingCapacity: true)
+            impulseCursor[s] = 0
+        }
+        readoutSources = []
+        switch loss {
+        case .maxVoltage:
+            let tauMem = constants[network.output.rawValue].tauMem
+            for (o, n) in outputs.enumerated() {
+                let g = evaluation.readoutErrors[o]
+                let stage = outputStage[o]
+                stageImpulses[stage].append(ReadoutImpulse(neuron: n, time: readouts.maxTime[o], position: readouts.maxPosition[o], amount: -g / tauMem))
+                let k = readouts.kinkSpike[o]
+                if k >= 0 {
+                    // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum by
+                    // V̇_o(t_a⁻) per second, through the spike time and the delay alike.
+                    let shift = g * readouts.kinkSlope[o]
+                    spikeError[Int(k)] += shift
+                    let p = Int(stageLog[stage][readouts.maxPosition[o]].projection)
+                    if backwardGradients.delays[p] != nil {
+                        let pre = Int(spikes.neuron[Int(k)]) - populationStart[network.projections[p].source.rawValue]
+                        backwardGradients.delays[p]![network.projections[p].synapse(post: o, pre: pre)] += shift
+                    }
+                }
+            }
+            for s in stageImpulses.indices where stageImpulses[s].count > 1 {
+                stageImpulses[s].sort { $0.position > $1.position || ($0.position == $1.position && $0.neuron < $1.neuron) }
+            }
+        case .expVoltage:
+            readoutSources = evaluation.readoutErrors.map { $0 / duration }
+        case .timeToFirstSpike, .spikeTimeSum:
+            break
+        }
+    }
+
+    /// Applies the impulses that fall just before `stage`'s next entry to replay: each readout's
+    /// adjoints propagated to the maximum's time, then `λ_V += amount` (an adjoint update on
+    /// the core).
+    mutating func applyImpulses(stage: Int, ops: inout CoreCounters, elapsed: inout Picoseconds) {
+        let c = constants[network.output.rawValue]
+        while impulseCursor[stage] < stageImpulses[stage].count, stageImpulses[stage][impulseCursor[stage]].position == logPosition[stage] {
+            let impulse = stageImpulses[stage][impulseCursor[stage]]
+            var cache = DecayCache()
+            adjoint[impulse.neuron].propagate(to: impulse.time, c, &cache)
+            adjoint[impulse.neuron].lambdaV += impulse.amount
+            ops.adjointUpdates += 1
+            elapsed += backwardLatency.adjoint
+            impulseCursor[stage] += 1
+        }
+    }
+
+    /// Propagates readout `n`'s adjoints back to `t` under the exp-voltage loss's source.
+    mutating func propagateReadout(_ n: Int, to t: Double, constants c: LIFConstants) {
+        let t1 = adjoint[n].time
+        guard t1 != t else { return }
+        var state = adjoint[n]
+        c.propagateAdjoint(
+            lambdaV: &state.lambdaV, lambdaI: &state.lambdaI, from: t1, to: t, sourceCoefficient: readoutSources[n - outputs.lowerBound],
+            duration: duration)
+        state.time = t
+        adjoint[n] = state
     }
 }

@@ -29,11 +29,25 @@ extension Emulator {
         var unfinished: [Int] = []
         for s in layout.stages.indices where s != layout.portStage && nextWindow[s] < windowCount { unfinished.append(s) }
         if !unfinished.isEmpty { throw stuck(unfinished) }
+        if outputIsReadout { finishReadouts() }
         makespan = max(makespan, kernel.now)
         return EmulationResult(
             spikes: wantTrains ? spikeTrains() : SpikeTrains(trains: []), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
             chip: chip, usedCores: layout.usedCores, neuronsPerCore: neuronsPerCore,
             synapsesPerCore: synapsesPerCore, participatingRouters: participatingRouters)
+    }
+
+    /// The readouts' last stretch, to the end of the trial (after their stage's last log entry),
+    /// and the weighted integrals' `1/T`.
+    mutating func finishReadouts() {
+        let c = constants[network.output.rawValue]
+        var cache = DecayCache()
+        for (o, n) in outputs.enumerated() {
+            readouts.advance(
+                o, state: &state[n], to: duration, constants: c, position: stageLog[outputStage[o]].count, kinkSpike: -1, duration: duration,
+                cache: &cache, integral: &readoutIntegral)
+        }
+        for o in 0..<outputs.count { readouts.weightedIntegral[o] /= duration }
     }
 
     mutating func reset() {
@@ -60,6 +74,10 @@ extension Emulator {
         noc.reset()
         counters.reset()
         spikes.removeAll()
+        if outputIsReadout {
+            readouts.reset(count: outputs.count)
+            readoutIntegral = .none
+        }
         makespan = 0
         phaseWindow = 0
         phaseWave = 0
@@ -356,13 +374,19 @@ extension Emulator {
             let targetPopulation = projection.target.rawValue
             let c = constants[targetPopulation]
             let first = populationStart[targetPopulation]
+            // The arriving spike, for a readout maximum on its kink (input spikes do not move).
+            let spike = kinds[projection.source.rawValue] != .input ? event.sequence : -1
             if event.kind == .delivery {
                 for range in layout.targetRanges[Int(event.projection) &* (layout.coreCount + 1) &+ core] {
-                    deliver(to: range, of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
+                    deliver(
+                        to: range, of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, spike: spike, mark: mark,
+                        active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
                 let target = first + Int(event.target)
-                deliver(to: target..<(target + 1), of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
+                deliver(
+                    to: target..<(target + 1), of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, spike: spike,
+                    mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
@@ -378,13 +402,24 @@ extension Emulator {
     /// One spike reaches the neurons `range` of `projection`'s target population on this stage.
     @inline(__always) mutating func deliver(
         to range: Range<Int>, of projection: Projection, base: Int, first: Int, time t: Double, constants c: LIFConstants, stage: Int,
-        mark: Int32, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
+        spike: Int32, mark: Int32, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
     ) {
         let offset = base &+ (range.lowerBound - first)
         if kinds[projection.target.rawValue] == .lif {
             ReferenceSimulator.deliverToLIF(
                 weights: projection.weights, base: offset, targets: range, time: t, constants: c,
                 end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
+        } else if outputIsReadout && projection.target == network.output {
+            // Readouts: their maximum and weighted integral up to the arrival (this stage's
+            // newest log entry), then the weight.
+            var cache = DecayCache()
+            let position = stageLog[stage].count - 1
+            for (i, target) in range.enumerated() {
+                readouts.advance(
+                    target - outputs.lowerBound, state: &state[target], to: t, constants: c, position: position, kinkSpike: spike, duration: duration,
+                    cache: &cache, integral: &readoutIntegral)
+                state[target].current += projection.weights[offset + i]
+            }
         } else {
             var cache = DecayCache()
             for (i, target) in range.enumerated() {

@@ -77,6 +77,16 @@ public struct Emulator: Sendable {
 
     /// The spikes of the last run, in emission order.
     public internal(set) var spikes = SpikeRecord()
+    /// When the output population is non-spiking (LI): its readouts' maxima and weighted
+    /// integrals over the last run, tracked on the cores that hold them, as the reference does.
+    /// A maximum's `maxPosition` is an entry of its neuron's stage log.
+    public internal(set) var readouts = ReadoutStatistics()
+    /// The output neurons (global indices), whether they are LI readouts, and the stage of each.
+    let outputs: Range<Int>
+    let outputIsReadout: Bool
+    let outputStage: [Int]
+    /// The last readout stretch's integral factors, shared by readouts updated together.
+    var readoutIntegral = IntegralFactors.none
     /// Per neuron: 1 + the last window in which it received input or spiked (for active and
     /// inactive neuron updates).
     var touchedIn: [Int32]
@@ -107,6 +117,11 @@ public struct Emulator: Sendable {
     var backComputing: [Bool]
     var backMarkers: [[Int: Int]]
     var tangentGuardCount = 0
+    /// Readout losses: per stage, the max-voltage impulses (latest first) and the next to apply;
+    /// the exp-voltage source coefficient per readout (empty: none).
+    var stageImpulses: [[ReadoutImpulse]]
+    var impulseCursor: [Int]
+    var readoutSources: [Double] = []
     /// The smallest jump denominator `I − ϑ`, relative to ϑ (as in ``ReferenceSimulator``).
     public var tangentGuard = 1e-9
 
@@ -161,8 +176,16 @@ public struct Emulator: Sendable {
         stageLog = Array(repeating: [], count: layout.stages.count)
         logPosition = Array(repeating: 0, count: layout.stages.count)
         adjoint = Array(repeating: AdjointState(), count: network.neuronCount)
+        let firstOutput = network.firstNeuron(of: network.output)
+        outputs = firstOutput..<(firstOutput + network.populations[network.output.rawValue].size)
+        outputIsReadout = network.populations[network.output.rawValue].kind == .li
+        var stageOf = Array(repeating: -1, count: network.neuronCount)
+        for (s, stage) in layout.stages.enumerated() { for n in stage.neurons { stageOf[n] = s } }
+        outputStage = outputs.map { stageOf[$0] }
         backwardGradients = Gradients(network: network)
         backNext = Array(repeating: 0, count: layout.stages.count)
+        stageImpulses = Array(repeating: [], count: layout.stages.count)
+        impulseCursor = Array(repeating: 0, count: layout.stages.count)
         backComputing = Array(repeating: false, count: layout.stages.count)
         backMarkers = Array(repeating: [:], count: cores)
         costs = chip.costs

@@ -35,9 +35,9 @@ let gradCommand = Command(
                            largest relative error (slow on big networks)
           --chip CHIP      compute the gradient *through the chip*: the forward pass as spike
                            packets and the backward pass as error packets on the emulated CHIP
-                           (spiking-output losses: ttfs, spike-time-sum); the gradients equal
-                           the functional reference's to rounding, and the backward phase's
-                           energy, messages and hardware time are reported
+                           (every loss: readout losses enter on the output cores); the gradients
+                           equal the functional reference's to rounding, and the backward
+                           phase's energy, messages and hardware time are reported
           --strategy fill|spread, --placement FILE
                            how to place the network on CHIP (as for `neuromesh map`)
           --json           {"loss", "prediction", "spikes", "gradients": [{"from", "to",

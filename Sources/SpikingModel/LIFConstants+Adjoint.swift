@@ -64,16 +64,44 @@ extension LIFConstants {
     /// `e^{−t0/T} [A (1 − e^{−u a_m})/a_m + B (1 − e^{−u a_s})/a_s]`, `a_x = 1/T + 1/τx`;
     /// for `τm = τs = τ`: `e^{−t0/T} [V0 (1 − e^{−au})/a + (I0/τ)(1 − e^{−au}(1 + au))/a²]`.
     public func weightedVoltageIntegral(v0: Double, i0: Double, from t0: Double, over u: Double, duration T: Double) -> Double {
-        let w0 = exp(-t0 / T)
+        weightedVoltageIntegral(v0: v0, i0: i0, over: u, duration: T, factors: integralFactors(from: t0, over: u, duration: T))
+    }
+
+    /// The transcendental factors of ``weightedVoltageIntegral(v0:i0:from:over:duration:)`` for
+    /// the stretch `[t0, t0 + u]`: they do not depend on the state, so neurons last updated at
+    /// the same time share them (the same inputs give bit-identical factors).
+    @inline(__always) package func integralFactors(from t0: Double, over u: Double, duration T: Double) -> IntegralFactors {
+        if equalTaus {
+            return IntegralFactors(t0: t0, u: u, weight: exp(-t0 / T), first: exp(-(1 / T + 1 / tauMem) * u), second: 0)
+        }
+        return IntegralFactors(t0: t0, u: u, weight: exp(-t0 / T), first: expm1(-u * (1 / T + 1 / tauMem)), second: expm1(-u * (1 / T + 1 / tauSyn)))
+    }
+
+    /// ``weightedVoltageIntegral(v0:i0:from:over:duration:)`` from its precomputed factors.
+    @inline(__always) package func weightedVoltageIntegral(v0: Double, i0: Double, over u: Double, duration T: Double, factors f: IntegralFactors) -> Double {
+        let w0 = f.weight
         if equalTaus {
             let a = 1 / T + 1 / tauMem
-            let e = exp(-a * u)
+            let e = f.first
             return w0 * (v0 * (1 - e) / a + (i0 / tauMem) * (1 - e * (1 + a * u)) / (a * a))
         }
         let am = 1 / T + 1 / tauMem
         let as_ = 1 / T + 1 / tauSyn
         let a = v0 + k * i0
         let b = -k * i0
-        return w0 * (a * -expm1(-u * am) / am + b * -expm1(-u * as_) / as_)
+        return w0 * (a * -f.first / am + b * -f.second / as_)
     }
+}
+
+/// `e^{−t0/T}` and the stretch's exponentials (`e^{−a u}` for `τm = τs`, else `expm1(−u a_m)` and
+/// `expm1(−u a_s)`) of a weighted voltage integral, for reuse across neurons.
+package struct IntegralFactors {
+    var t0: Double
+    var u: Double
+    var weight: Double
+    var first: Double
+    var second: Double
+
+    /// Factors for no stretch yet (never matching a real one).
+    package static let none = IntegralFactors(t0: -1, u: -1, weight: 0, first: 0, second: 0)
 }

@@ -90,14 +90,25 @@ extension ReferenceSimulator {
         case .timeToFirstSpike, .spikeTimeSum:
             return loss.evaluate(spikes: spikes, outputs: outputStart..<(outputStart + outputSize), duration: duration, label: label)
         case .maxVoltage, .expVoltage:
-            let label = label!
-            let statistic = loss == .maxVoltage ? readouts.maxValue : readouts.weightedIntegral
-            let (logSum, p) = softmax(statistic)
-            let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
-            let best = statistic.max()!
-            return LossEvaluation(
-                value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
+            return loss.evaluate(readouts: readouts, label: label)
         }
+    }
+}
+
+extension Loss {
+    /// Evaluates a readout loss (``maxVoltage`` or ``expVoltage``): the cross-entropy of the
+    /// softmax over `M_o` or `S_o`, and `∂L/∂M_o` (or `∂L/∂S_o`) `= p_o − [o = label]`.
+    ///
+    /// - Precondition: a readout loss and a label.
+    public func evaluate(readouts: ReadoutStatistics, label: Int?) -> LossEvaluation {
+        precondition(self == .maxVoltage || self == .expVoltage, "\(name) reads spikes, not readout voltages")
+        let label = label!
+        let statistic = self == .maxVoltage ? readouts.maxValue : readouts.weightedIntegral
+        let (logSum, p) = softmax(statistic)
+        let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
+        let best = statistic.max()!
+        return LossEvaluation(
+            value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
     }
 }
 

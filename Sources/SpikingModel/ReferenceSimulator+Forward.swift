@@ -24,7 +24,10 @@ extension ReferenceSimulator {
         queue.removeAll()
         schedule.removeAll()
         state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
-        if outputIsReadout { readouts.reset(count: outputSize) }
+        if outputIsReadout {
+            readouts.reset(count: outputSize)
+            readoutIntegral = .none
+        }
 
         // Input spikes enter the queue as spikes of the input neurons.
         var m = 0
@@ -192,41 +195,11 @@ extension ReferenceSimulator {
         schedule.set(n, time: state[n].checkTime(c, end: duration), kind: .check)
     }
 
-    /// Advances output readout `o` to `t`, tracking its maximum and weighted integral.
-    ///
-    /// Candidates for the maximum on the event-free stretch are its interior stationary point and
-    /// its end (the value just before the arrival at `t`, `position` being that arrival's log entry).
-    mutating func advanceReadout(_ o: Int, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, cache: inout DecayCache) {
-        let n = outputStart + o
-        let t0 = state[n].time
-        let u = t - t0
-        let v0 = state[n].voltage
-        let i0 = state[n].current
-        if u > 0 {
-            if i0 > v0 {
-                let us = c.stationaryPoint(v0: v0, i0: i0)
-                if us < u {
-                    let (mem, syn) = c.decay(us)
-                    let vs = c.voltage(v0: v0, i0: i0, u: us, mem: mem, syn: syn)
-                    if vs > readouts.maxValue[o] {
-                        readouts.maxValue[o] = vs
-                        readouts.maxTime[o] = t0 + us
-                        readouts.maxPosition[o] = position
-                        readouts.kinkSpike[o] = -1
-                        readouts.kinkSlope[o] = 0
-                    }
-                }
-            }
-            readouts.weightedIntegral[o] += c.weightedVoltageIntegral(v0: v0, i0: i0, from: t0, over: u, duration: duration)
-            state[n].advance(to: t, c, &cache)
-        }
-        let v = state[n].voltage
-        if v > readouts.maxValue[o] {
-            readouts.maxValue[o] = v
-            readouts.maxTime[o] = t
-            readouts.maxPosition[o] = position
-            readouts.kinkSpike[o] = kinkSpike
-            readouts.kinkSlope[o] = (state[n].current - v) / c.tauMem
-        }
+    /// Advances output readout `o` to `t`, tracking its maximum and weighted integral
+    /// (``ReadoutStatistics/advance(_:state:to:constants:position:kinkSpike:duration:cache:)``).
+    @inline(__always) mutating func advanceReadout(_ o: Int, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, cache: inout DecayCache) {
+        readouts.advance(
+            o, state: &state[outputStart + o], to: t, constants: c, position: position, kinkSpike: kinkSpike, duration: duration, cache: &cache,
+            integral: &readoutIntegral)
     }
 }

@@ -31,6 +31,8 @@ public struct ReferenceSimulator: Sendable {
 
     var state: [NeuronState]
     /// The pending check or spike of every neuron (global index; input neurons have none).
+    /// The last readout stretch's integral factors, shared by readouts updated together.
+    var readoutIntegral = IntegralFactors.none
     var schedule: NeuronSchedule
     var queue = EventQueue()
 

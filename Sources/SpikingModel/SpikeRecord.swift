@@ -92,12 +92,63 @@ public struct ReadoutStatistics: Sendable, Equatable {
     /// `S_o`.
     public var weightedIntegral: [Double] = []
 
-    mutating func reset(count: Int) {
+    public init() {}
+
+    package mutating func reset(count: Int) {
         maxValue = Array(repeating: 0, count: count)
         maxTime = Array(repeating: 0, count: count)
         maxPosition = Array(repeating: 0, count: count)
         kinkSpike = Array(repeating: -1, count: count)
         kinkSlope = Array(repeating: 0, count: count)
         weightedIntegral = Array(repeating: 0, count: count)
+    }
+}
+
+extension ReadoutStatistics {
+    /// Advances readout `o`, whose neuron state is `state`, to `t`, tracking its maximum and its
+    /// weighted integral `∫ e^{−t/T} V dt` (divided by `T` once the trial is over).
+    ///
+    /// Candidates for the maximum on the event-free stretch are its interior stationary point and
+    /// its end — the value just before the arrival at `t`, `position` being that arrival's entry
+    /// in the event log that the backward pass replays. A maximum at the end of the stretch sits on
+    /// the kink of the arrival; when that arrival is a hidden spike's (`kinkSpike ≥ 0`), moving
+    /// the spike moves the maximum by `V̇(t⁻)` per second (eventprop.md §4.2). `integral` keeps
+    /// the last stretch's exponentials for the next readout, which shares them when it was last
+    /// updated at the same time.
+    @inline(__always) package mutating func advance(
+        _ o: Int, state: inout NeuronState, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, duration: Double,
+        cache: inout DecayCache, integral: inout IntegralFactors
+    ) {
+        let t0 = state.time
+        let u = t - t0
+        let v0 = state.voltage
+        let i0 = state.current
+        if u > 0 {
+            if i0 > v0 {
+                let us = c.stationaryPoint(v0: v0, i0: i0)
+                if us < u {
+                    let (mem, syn) = c.decay(us)
+                    let vs = c.voltage(v0: v0, i0: i0, u: us, mem: mem, syn: syn)
+                    if vs > maxValue[o] {
+                        maxValue[o] = vs
+                        maxTime[o] = t0 + us
+                        maxPosition[o] = position
+                        self.kinkSpike[o] = -1
+                        kinkSlope[o] = 0
+                    }
+                }
+            }
+            if integral.t0 != t0 || integral.u != u { integral = c.integralFactors(from: t0, over: u, duration: duration) }
+            weightedIntegral[o] += c.weightedVoltageIntegral(v0: v0, i0: i0, over: u, duration: duration, factors: integral)
+            state.advance(to: t, c, &cache)
+        }
+        let v = state.voltage
+        if v > maxValue[o] {
+            maxValue[o] = v
+            maxTime[o] = t
+            maxPosition[o] = position
+            self.kinkSpike[o] = kinkSpike
+            kinkSlope[o] = (state.current - v) / c.tauMem
+        }
     }
 }

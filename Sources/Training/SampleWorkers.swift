@@ -26,8 +26,6 @@ struct SampleWorkers: ~Copyable {
     /// Exactly one of the two is allocated, with `count` simulators.
     private let references: UnsafeMutableBufferPointer<ReferenceSimulator>?
     private let emulators: UnsafeMutableBufferPointer<Emulator>?
-    /// The output population's neurons (global indices), for the loss on the emulator's spikes.
-    private let outputs: Range<Int>
     /// Where each projection's gradient starts in a sample's gradient row.
     let gradientOffsets: [Int]
     /// Length of one sample's gradient row: all synapses, projection by projection.
@@ -49,8 +47,6 @@ struct SampleWorkers: ~Copyable {
             references = nil
             emulators = buffer
         }
-        let first = network.firstNeuron(of: network.output)
-        outputs = first..<(first + network.populations[network.output.rawValue].size)
         var offsets: [Int] = []
         var length = 0
         for projection in network.projections {
@@ -94,7 +90,6 @@ struct SampleWorkers: ~Copyable {
         nonisolated(unsafe) let output = results
         let offsets = gradientOffsets
         let length = gradientLength
-        let outputs = outputs
         // One iteration per thread (with one, dispatch runs it on the calling thread).
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { worker in
             while true {
@@ -105,7 +100,7 @@ struct SampleWorkers: ~Copyable {
                 if let references {
                     result = Self.reference(&references[worker], inputs[i], loss: loss, gradient: row, offsets: offsets)
                 } else {
-                    result = Self.chip(&emulators![worker], inputs[i], loss: loss, gradient: row, offsets: offsets, outputs: outputs)
+                    result = Self.chip(&emulators![worker], inputs[i], loss: loss, gradient: row, offsets: offsets)
                 }
                 (output.baseAddress! + i).initialize(to: result)
             }
@@ -141,8 +136,7 @@ struct SampleWorkers: ~Copyable {
     }
 
     private static func chip(
-        _ emulator: inout Emulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int],
-        outputs: Range<Int>
+        _ emulator: inout Emulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int]
     ) -> SampleResult {
         var forward: EmulationResult
         do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
@@ -155,7 +149,7 @@ struct SampleWorkers: ~Copyable {
         costs.unpriced = forwardEnergy.unpriced
         let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
         guard let row else {
-            let evaluation = loss.evaluate(spikes: emulator.spikes, outputs: outputs, duration: emulator.network.duration, label: input.label)
+            let evaluation = emulator.evaluate(loss, label: input.label)
             return SampleResult(loss: evaluation.value, prediction: evaluation.prediction, events: events, tangentGuarded: 0, costs: costs)
         }
         // Let go of the forward counters, so the backward pass adds to the emulator's own

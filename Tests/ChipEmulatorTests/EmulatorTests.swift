@@ -219,12 +219,13 @@ struct EmulatorBackwardTests {
             for sync in SyncMode.allCases {
                 let chip = variant(base, multicast: multicast, sync: sync)
                 for seed in 0..<2 {
-                    for recurrent in [false, true] {
-                        let (network, input) = activeNetwork(seed: UInt64(seed + 10), window: chip.time.window, recurrent: recurrent)
+                    for (recurrent, output) in [(false, NeuronKind.lif), (true, .lif), (false, .li), (true, .li)] {
+                        let (network, input) = activeNetwork(seed: UInt64(seed + 10), window: chip.time.window, recurrent: recurrent, output: output)
+                        let losses: [Loss] = output == .lif ? [.timeToFirstSpike(), .spikeTimeSum] : [.maxVoltage, .expVoltage]
                         for placement in [farPlacement(network, chip: chip), nil] {
                             let strategy: PlacementStrategy = placement.map { .explicit($0) } ?? .spread
                             guard let mapping = try? Mapping.map(NetworkShape(network), onto: chip, strategy: strategy) else { continue }
-                            for loss in [Loss.timeToFirstSpike(), .spikeTimeSum] {
+                            for loss in losses {
                                 var emulator = try Emulator(network: network, mapping: mapping)
                                 _ = try emulator.run(input)
                                 let result = try emulator.backward(loss: loss, label: input.label)
@@ -246,6 +247,7 @@ struct EmulatorBackwardTests {
                                 let cores = result.counters.cores[Phase.backward.rawValue]
                                 #expect(cores.reduce(0) { $0 + $1.gradientAccumulations } > 0)
                                 #expect(result.counters.packetsCreated == result.counters.packetsDelivered)
+                                #expect(result.loss.prediction == evaluation.prediction)
                                 runs += 1
                             }
                         }
@@ -253,6 +255,36 @@ struct EmulatorBackwardTests {
                 }
             }
         }
-        #expect(runs >= 8, "\(chipFile): too few runs (\(runs))")
+        #expect(runs >= 16, "\(chipFile): too few runs (\(runs))")
+    }
+
+    /// A readout maximum on the kink of an arriving hidden spike (eventprop.md §4.2): the chip's
+    /// max-voltage gradients — weights and delays — still equal the reference's, in both sync
+    /// modes and on cores far apart.
+    @Test func maxVoltageKinkCorrectionOnTheChip() throws {
+        var found = 0
+        for seed in 0..<200 where found < 4 {
+            let chip = variant(loadChip("loihi.json"), multicast: .inNetwork, sync: found % 2 == 0 ? .barrier : .dataflow)
+            let (network, input) = activeNetwork(seed: UInt64(seed + 500), window: chip.time.window, recurrent: seed % 2 == 1, output: .li)
+            let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .explicit(farPlacement(network, chip: chip)))
+            var emulator = try Emulator(network: network, mapping: mapping)
+            _ = try emulator.run(input)
+            guard emulator.readouts.kinkSpike.contains(where: { $0 >= 0 }) else { continue }
+            found += 1
+            let result = try emulator.backward(loss: .maxVoltage, label: input.label)
+            var reference = ReferenceSimulator(network: network)
+            _ = reference.gradient(input: input, loss: .maxVoltage)
+            for p in reference.gradients.weights.indices {
+                let scale = max(reference.gradients.weights[p].map(abs).max() ?? 0, 1e-300)
+                for (a, b) in zip(result.gradients.weights[p], reference.gradients.weights[p]) {
+                    #expect(abs(a - b) <= 1e-12 * scale, "seed \(seed) projection \(p): \(a) vs \(b)")
+                }
+                if let d = reference.gradients.delays[p] {
+                    let dScale = max(d.map(abs).max() ?? 0, 1e-300)
+                    for (a, b) in zip(result.gradients.delays[p]!, d) { #expect(abs(a - b) <= 1e-12 * dScale, "seed \(seed) delays \(p)") }
+                }
+            }
+        }
+        #expect(found == 4, "only \(found) networks with a readout maximum on a hidden spike's kink")
     }
 }

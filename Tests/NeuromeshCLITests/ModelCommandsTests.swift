@@ -244,12 +244,33 @@ struct GradOnChipTests {
         #expect(b["backward_on_chip"] != nil)
     }
 
-    @Test func voltageLossesAreRefusedOnTheChipWithAReason() {
+    /// Readout losses go through the chip too (impulse or source on the output cores).
+    @Test(arguments: ["max-voltage", "exp-voltage"])
+    func readoutLossesThroughTheChipEqualTheReference(loss: String) throws {
+        let directory = temporaryDirectory()
+        let network = directory + "/li.json"
+        #expect(runCLI(["init-network", "--sizes", "5,24,3", "--output", "li", "--seed", "3", "--out", network]).code == 0)
+        let reference = runCLI(["grad", "--network", network, "--yinyang", "4", "--loss", loss, "--json"])
+        let onChip = runCLI(["grad", "--network", network, "--yinyang", "4", "--loss", loss, "--chip", chip("loihi.json"), "--strategy", "spread", "--json"])
+        #expect(onChip.code == 0, "\(onChip.err)")
+        guard case .object(let a) = try JSONParser.parse(reference.out), case .object(let b) = try JSONParser.parse(onChip.out) else {
+            Issue.record("not JSON")
+            return
+        }
+        let ga = Self.weights(a), gb = Self.weights(b)
+        #expect(ga.count == 5 * 24 + 24 * 3 && ga.count == gb.count)
+        let scale = ga.map(abs).max() ?? 0
+        #expect(scale > 0)
+        for (x, y) in zip(ga, gb) { #expect(abs(x - y) <= 1e-12 * scale) }
+    }
+
+    /// A loss that does not fit the output population is refused, naming both.
+    @Test func aLossForTheOtherOutputKindIsRefused() {
         let directory = temporaryDirectory()
         let network = directory + "/li.json"
         #expect(runCLI(["init-network", "--sizes", "5,10,3", "--output", "li", "--out", network]).code == 0)
-        let result = runCLI(["grad", "--network", network, "--yinyang", "0", "--loss", "max-voltage", "--chip", chip("tiny.json")])
+        let result = runCLI(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--chip", chip("tiny.json")])
         #expect(result.code == 1)
-        #expect(result.err.contains("not emulated on the chip"))
+        #expect(result.err.contains("ttfs") && result.err.contains("li"), "\(result.err)")
     }
 }
