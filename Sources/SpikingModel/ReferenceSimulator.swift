@@ -30,9 +30,9 @@ public struct ReferenceSimulator: Sendable {
     // MARK: Per-sample state (reused)
 
     var state: [NeuronState]
-    /// The pending check or spike of every neuron (global index; input neurons have none).
     /// The last readout stretch's integral factors, shared by readouts updated together.
     var readoutIntegral = IntegralFactors.none
+    /// The pending check or spike of every neuron (global index; input neurons have none).
     var schedule: NeuronSchedule
     var queue = EventQueue()
 
