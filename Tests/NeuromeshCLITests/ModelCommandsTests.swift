@@ -223,45 +223,38 @@ struct GradOnChipTests {
         }
     }
 
-    /// The gradient through the chip (error packets on the emulated mesh) equals the functional one.
-    @Test(arguments: ["tiny.json", "loihi.json", "spinnaker2.json"])
-    func gradientsThroughTheChipEqualTheReference(chipFile: String) throws {
-        let directory = temporaryDirectory()
-        let network = directory + "/net.json"
-        #expect(runCLI(["init-network", "--sizes", "5,24,3", "--seed", "2", "--out", network]).code == 0)
-        let reference = runCLI(["grad", "--network", network, "--yinyang", "7", "--loss", "ttfs", "--json"])
-        let onChip = runCLI(["grad", "--network", network, "--yinyang", "7", "--loss", "ttfs", "--chip", chip(chipFile), "--strategy", "spread", "--json"])
+    /// `grad` of a fresh 5-24-3 network on Yin-Yang sample `sample`, on the reference and through
+    /// `chipFile`: every weight gradient must agree to 1e-12 of the largest. Returns the chip's report.
+    static func compareThroughChip(output: String, loss: String, sample: Int, seed: Int, chipFile: String) throws -> JSONObject? {
+        let network = temporaryDirectory() + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,24,3", "--output", output, "--seed", "\(seed)", "--out", network]).code == 0)
+        let common = ["grad", "--network", network, "--yinyang", "\(sample)", "--loss", loss, "--json"]
+        let reference = runCLI(common)
+        let onChip = runCLI(common + ["--chip", chip(chipFile), "--strategy", "spread"])
         #expect(onChip.code == 0, "\(onChip.err)")
         guard case .object(let a) = try JSONParser.parse(reference.out), case .object(let b) = try JSONParser.parse(onChip.out) else {
             Issue.record("not JSON")
-            return
+            return nil
         }
-        let ga = Self.weights(a), gb = Self.weights(b)
+        let ga = weights(a), gb = weights(b)
         #expect(ga.count == 5 * 24 + 24 * 3 && ga.count == gb.count)
         let scale = ga.map(abs).max() ?? 0
         #expect(scale > 0)
         for (x, y) in zip(ga, gb) { #expect(abs(x - y) <= 1e-12 * scale) }
-        #expect(b["backward_on_chip"] != nil)
+        return b
+    }
+
+    /// The gradient through the chip (error packets on the emulated mesh) equals the functional one.
+    @Test(arguments: ["tiny.json", "loihi.json", "spinnaker2.json"])
+    func gradientsThroughTheChipEqualTheReference(chipFile: String) throws {
+        let report = try Self.compareThroughChip(output: "lif", loss: "ttfs", sample: 7, seed: 2, chipFile: chipFile)
+        #expect(report?["backward_on_chip"] != nil)
     }
 
     /// Readout losses go through the chip too (impulse or source on the output cores).
     @Test(arguments: ["max-voltage", "exp-voltage"])
     func readoutLossesThroughTheChipEqualTheReference(loss: String) throws {
-        let directory = temporaryDirectory()
-        let network = directory + "/li.json"
-        #expect(runCLI(["init-network", "--sizes", "5,24,3", "--output", "li", "--seed", "3", "--out", network]).code == 0)
-        let reference = runCLI(["grad", "--network", network, "--yinyang", "4", "--loss", loss, "--json"])
-        let onChip = runCLI(["grad", "--network", network, "--yinyang", "4", "--loss", loss, "--chip", chip("loihi.json"), "--strategy", "spread", "--json"])
-        #expect(onChip.code == 0, "\(onChip.err)")
-        guard case .object(let a) = try JSONParser.parse(reference.out), case .object(let b) = try JSONParser.parse(onChip.out) else {
-            Issue.record("not JSON")
-            return
-        }
-        let ga = Self.weights(a), gb = Self.weights(b)
-        #expect(ga.count == 5 * 24 + 24 * 3 && ga.count == gb.count)
-        let scale = ga.map(abs).max() ?? 0
-        #expect(scale > 0)
-        for (x, y) in zip(ga, gb) { #expect(abs(x - y) <= 1e-12 * scale) }
+        _ = try Self.compareThroughChip(output: "li", loss: loss, sample: 4, seed: 3, chipFile: "loihi.json")
     }
 
     /// A loss that does not fit the output population is refused, naming both.
