@@ -60,6 +60,7 @@ extension Emulator {
             outbox[c].removeAll(keepingCapacity: true)
             outboxHead[c] = 0
             interfaceFree[c] = 0
+            injectBlocked[c] = false
             coreFree[c] = 0
             backMarkers[c] = [:]
         }

@@ -67,6 +67,7 @@ extension Emulator {
             outbox[c].removeAll(keepingCapacity: true)
             outboxHead[c] = 0
             interfaceFree[c] = 0
+            injectBlocked[c] = false
             coreFree[c] = 0
             markers[c] = [:]
         }
@@ -183,7 +184,10 @@ extension Emulator {
             return
         }
         let (router, input) = interfaceInput(of: core)
-        guard noc.hasSlot(router: router, input: input) else { return }  // woken when a slot frees
+        guard noc.hasSlot(router: router, input: input) else {
+            injectBlocked[core] = true  // woken when a slot frees
+            return
+        }
         noc.reserve(router: router, input: input)
         counters.cores[phase.rawValue][core].injectionStall += now - ready
         interfaceFree[core] = now + latency.inject
@@ -224,7 +228,8 @@ extension Emulator {
 
     mutating func service(_ router: Int) {
         let dropped = noc.service(
-            router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], kernel: &kernel)
+            router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], injectBlocked: &injectBlocked,
+            kernel: &kernel)
         if dropped > 0 {
             inFlight -= dropped
             counters.packetsDropped += UInt64(dropped)

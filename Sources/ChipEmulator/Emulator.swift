@@ -56,6 +56,10 @@ public struct Emulator: Sendable {
     var outbox: [[(packet: Int, ready: Picoseconds)]]
     var outboxHead: [Int]
     var interfaceFree: [Picoseconds]
+    /// Per core (and port): its network interface waits for a free slot in its router's input
+    /// buffer — the only state in which a freed slot must wake it (otherwise it has an inject
+    /// already scheduled, or nothing to send, and a wake-up would be a no-op event).
+    var injectBlocked: [Bool]
     var coreFree: [Picoseconds]
     /// Per stage: the next window to compute, and whether it is computing.
     var nextWindow: [Int]
@@ -168,6 +172,7 @@ public struct Emulator: Sendable {
         outbox = Array(repeating: [], count: cores)
         outboxHead = Array(repeating: 0, count: cores)
         interfaceFree = Array(repeating: 0, count: cores)
+        injectBlocked = Array(repeating: false, count: cores)
         coreFree = Array(repeating: 0, count: cores)
         nextWindow = Array(repeating: 0, count: layout.stages.count)
         computing = Array(repeating: false, count: layout.stages.count)

@@ -208,11 +208,14 @@ struct NetworkOnChip: Sendable {
 
     /// Moves every head packet of `router` that can move now (round-robin over inputs), and
     /// schedules what follows: arrivals downstream, deliveries to cores (`.coreReceive`), wake-ups
-    /// of upstream routers and network interfaces when a slot opens (`.inject` for `core`, the
-    /// port being core `portCore`), and a later look when an output it needs is still busy.
+    /// when a slot opens of the upstream router or of the network interface if it waits for one
+    /// (`injectBlocked`; `.inject` for `core`, the port being core `portCore`), and a later look
+    /// when an output it needs is still busy.
     ///
     /// - Returns: the destinations dropped at full buffers (lossy policy only).
-    mutating func service(router: Int, now: Picoseconds, portCore: Int, counters: inout [RouterCounters], kernel: inout HardwareKernel) -> Int {
+    mutating func service(
+        router: Int, now: Picoseconds, portCore: Int, counters: inout [RouterCounters], injectBlocked: inout [Bool], kernel: inout HardwareKernel
+    ) -> Int {
         let first = roundRobin[router]
         roundRobin[router] = (first + 1) % inputs
         var dropped = 0
@@ -238,13 +241,16 @@ struct NetworkOnChip: Sendable {
                     } else {
                         occupied[router] &= ~(1 << UInt64(input))
                     }
-                    // A slot opened: whoever feeds this input may send again.
+                    // A slot opened: whoever feeds this input may send again (a network interface
+                    // only if it waits for a slot; the wake-up then stands for its pending inject).
                     if input < 4 {
                         requestService(neighbour(of: router, direction: input).router, at: now, &kernel)
-                    } else if router == portRouter && input == portInput {
-                        kernel.schedule(.inject, at: now, portCore)
                     } else {
-                        kernel.schedule(.inject, at: now, router * coresPerRouter + input - 4)
+                        let core = router == portRouter && input == portInput ? portCore : router * coresPerRouter + input - 4
+                        if injectBlocked[core] {
+                            injectBlocked[core] = false
+                            kernel.schedule(.inject, at: now, core)
+                        }
                     }
                 }
             }
