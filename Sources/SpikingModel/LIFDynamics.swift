@@ -111,6 +111,23 @@ public struct LIFConstants: Sendable, Equatable {
         return u > 0 ? u : .infinity
     }
 
+    /// Whether the stationary point lies certainly at or beyond `u` (so ``stationaryPoint(v0:i0:)``
+    /// would not return less than `u`), decided without its logarithm from the decay factors for
+    /// `u`: `u* < u ⟺ log(ratio)/(1/τs − 1/τm) < u ⟺ ratio < e^{u/τs − u/τm} = mem/syn` (the
+    /// inequality turned round when `τs > τm`). A margin of 1e-9 relative keeps every rounding on
+    /// the safe side; near the boundary, and for `τm = τs`, it answers false and the caller
+    /// computes the point.
+    @inline(__always) public func stationaryPointIsBeyond(_ u: Double, v0: Double, i0: Double, mem: Double, syn: Double) -> Bool {
+        guard !equalTaus else { return false }
+        let a = v0 + k * i0
+        let b = -k * i0
+        let ratio = -b * tauMem / (a * tauSyn)
+        guard ratio > 0, ratio.isFinite else { return true }  // no stationary point
+        let growth = mem / syn
+        guard growth.isFinite else { return false }
+        return tauMem > tauSyn ? ratio >= growth * (1 + 1e-9) : ratio <= growth * (1 - 1e-9)
+    }
+
     /// The offset `u ∈ (0, horizon]` at which `V` first reaches the threshold from below if no
     /// other event intervenes, or `nil` if it does not (eventprop.md §1.3).
     ///

@@ -124,11 +124,13 @@ extension ReadoutStatistics {
         let v0 = state.voltage
         let i0 = state.current
         if u > 0 {
-            if i0 > v0 {
+            // (The decay factors for u also serve the advance below, through the cache.)
+            let (mem, syn) = cache.factors(u, c)
+            if i0 > v0 && !c.stationaryPointIsBeyond(u, v0: v0, i0: i0, mem: mem, syn: syn) {
                 let us = c.stationaryPoint(v0: v0, i0: i0)
                 if us < u {
-                    let (mem, syn) = c.decay(us)
-                    let vs = c.voltage(v0: v0, i0: i0, u: us, mem: mem, syn: syn)
+                    let (memAtPeak, synAtPeak) = c.decay(us)
+                    let vs = c.voltage(v0: v0, i0: i0, u: us, mem: memAtPeak, syn: synAtPeak)
                     if vs > maxValue[o] {
                         maxValue[o] = vs
                         maxTime[o] = t0 + us
