@@ -79,6 +79,28 @@ struct LIFDynamicsTests {
         #expect(c.nextCrossing(v0: 0, i0: 20, horizon: 1e-6) == nil)  // beyond the horizon
     }
 
+    /// The logarithm-free test never claims a stationary point beyond a stretch that the exact
+    /// point falls inside, and decides most stretches (τm > τs and τm < τs).
+    @Test(arguments: [(20e-3, 5e-3), (5e-3, 20e-3), (10e-3, 7e-3)])
+    func stationaryPointTestIsConservative(tauMem: Double, tauSyn: Double) {
+        let c = LIFConstants(NeuronParameters(tauMem: tauMem, tauSyn: tauSyn))
+        var rng = SplitMix64(seed: 77)
+        var decided = 0
+        for _ in 0..<20_000 {
+            let v0 = rng.uniform() * 2 - 0.5
+            let i0 = v0 + rng.uniform() * 3
+            let exact = c.stationaryPoint(v0: v0, i0: i0)
+            // Stretches around the exact point, down to a few ulps from it.
+            let u = exact.isFinite && rng.uniform() < 0.5 ? exact * (1 + (rng.uniform() - 0.5) * 1e-8) : rng.uniform() * 40e-3
+            let (mem, syn) = c.decay(u)
+            if c.stationaryPointIsBeyond(u, v0: v0, i0: i0, mem: mem, syn: syn) {
+                #expect(exact >= u, "v0 \(v0) i0 \(i0) u \(u): the stationary point \(exact) is inside")
+                decided += 1
+            }
+        }
+        #expect(decided > 1_000, "the test should decide many stretches (\(decided))")
+    }
+
     /// The closed form against a fine Runge–Kutta integration of τm V' = −V + I, τs I' = −I.
     @Test(arguments: [(20e-3, 5e-3), (8e-3, 8e-3)])
     func closedFormMatchesNumericalIntegration(tauMem: Double, tauSyn: Double) {
