@@ -12,6 +12,8 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Neuromesh",
+    // (Linux has no minimum; on macOS, `Synchronization.Atomic` needs 15.)
+    platforms: [.macOS(.v15)],
     products: [
         // MARK: - Public API
         .library(name: "Neuromesh", targets: ["Neuromesh"]),
