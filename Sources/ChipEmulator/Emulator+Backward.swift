@@ -239,7 +239,7 @@ extension Emulator {
                     for range in layout.targetRanges[p &* (layout.coreCount + 1) &+ core] {
                         for n in range {
                             let synapse = base &+ (n - first)
-                            propagateReadout(n, to: t, constants: c)
+                            adjoint[n].propagate(to: t, c, source: readoutSources[n - outputs.lowerBound], duration: duration)
                             let li = adjoint[n].lambdaI
                             backwardGradients.weights[p][synapse] += -c.tauSyn * li
                             partial += projection.weights[synapse] * (adjoint[n].lambdaV - li)
@@ -261,7 +261,7 @@ extension Emulator {
                     let n = first + Int(entry.target)
                     let synapse = base &+ Int(entry.target)
                     if !readoutSources.isEmpty && targetPopulation == network.output.rawValue {
-                        propagateReadout(n, to: t, constants: c)
+                        adjoint[n].propagate(to: t, c, source: readoutSources[n - outputs.lowerBound], duration: duration)
                     } else {
                         adjoint[n].propagate(to: t, c, &cache)
                     }
@@ -312,15 +312,6 @@ struct BackwardLatencies {
 
 // MARK: - Readout losses on the output cores
 
-/// A max-voltage loss's impulse on a readout's `λ_V`: at `time`, just before the entry
-/// `position` of the readout's stage log (eventprop.md §4.2).
-struct ReadoutImpulse: Sendable {
-    var neuron: Int
-    var time: Double
-    var position: Int
-    var amount: Double
-}
-
 extension Emulator {
     /// Evaluates `loss` on the last run: on the output spikes, or on the readouts' statistics.
     ///
@@ -347,25 +338,13 @@ extension Emulator {
         case .maxVoltage:
             let tauMem = constants[network.output.rawValue].tauMem
             for (o, n) in outputs.enumerated() {
-                let g = evaluation.readoutErrors[o]
-                let stage = outputStage[o]
-                stageImpulses[stage].append(ReadoutImpulse(neuron: n, time: readouts.maxTime[o], position: readouts.maxPosition[o], amount: -g / tauMem))
-                let k = readouts.kinkSpike[o]
-                if k >= 0 {
-                    // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum by
-                    // V̇_o(t_a⁻) per second, through the spike time and the delay alike.
-                    let shift = g * readouts.kinkSlope[o]
-                    spikeError[Int(k)] += shift
-                    let p = Int(stageLog[stage][readouts.maxPosition[o]].projection)
-                    if backwardGradients.delays[p] != nil {
-                        let pre = Int(spikes.neuron[Int(k)]) - populationStart[network.projections[p].source.rawValue]
-                        backwardGradients.delays[p]![network.projections[p].synapse(post: o, pre: pre)] += shift
-                    }
-                }
+                let log = stageLog[outputStage[o]]
+                stageImpulses[outputStage[o]].append(
+                    readouts.maxVoltageImpulse(
+                        o, neuron: n, error: evaluation.readoutErrors[o], tauMem: tauMem, network: network, spikes: spikes,
+                        projectionAt: { Int(log[$0].projection) }, spikeError: &spikeError, gradients: &backwardGradients))
             }
-            for s in stageImpulses.indices where stageImpulses[s].count > 1 {
-                stageImpulses[s].sort { $0.position > $1.position || ($0.position == $1.position && $0.neuron < $1.neuron) }
-            }
+            for s in stageImpulses.indices where stageImpulses[s].count > 1 { stageImpulses[s].sort(by: Impulse.replaysBefore) }
         case .expVoltage:
             readoutSources = evaluation.readoutErrors.map { $0 / duration }
         case .timeToFirstSpike, .spikeTimeSum:
@@ -387,17 +366,5 @@ extension Emulator {
             elapsed += backwardLatency.adjoint
             impulseCursor[stage] += 1
         }
-    }
-
-    /// Propagates readout `n`'s adjoints back to `t` under the exp-voltage loss's source.
-    mutating func propagateReadout(_ n: Int, to t: Double, constants c: LIFConstants) {
-        let t1 = adjoint[n].time
-        guard t1 != t else { return }
-        var state = adjoint[n]
-        c.propagateAdjoint(
-            lambdaV: &state.lambdaV, lambdaI: &state.lambdaI, from: t1, to: t, sourceCoefficient: readoutSources[n - outputs.lowerBound],
-            duration: duration)
-        state.time = t
-        adjoint[n] = state
     }
 }

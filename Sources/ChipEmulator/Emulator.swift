@@ -123,7 +123,7 @@ public struct Emulator: Sendable {
     var tangentGuardCount = 0
     /// Readout losses: per stage, the max-voltage impulses (latest first) and the next to apply;
     /// the exp-voltage source coefficient per readout (empty: none).
-    var stageImpulses: [[ReadoutImpulse]]
+    var stageImpulses: [[Impulse]]
     var impulseCursor: [Int]
     var readoutSources: [Double] = []
     /// The smallest jump denominator `I − ϑ`, relative to ϑ (as in ``ReferenceSimulator``).

@@ -39,24 +39,12 @@ extension ReferenceSimulator {
         switch loss {
         case .maxVoltage:
             for o in 0..<outputSize {
-                let g = evaluation.readoutErrors[o]
-                impulses.append(Impulse(neuron: outputStart + o, time: readouts.maxTime[o], position: readouts.maxPosition[o], amount: -g / outputTau))
-                let k = readouts.kinkSpike[o]
-                if k >= 0 {
-                    // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum
-                    // by V̇_o(t_a⁻) per second, through the spike time and the delay alike.
-                    let shift = g * readouts.kinkSlope[o]
-                    spikeError[Int(k)] += shift
-                    let entry = log[readouts.maxPosition[o]]
-                    let p = Int(entry.projection)
-                    if gradients.delays[p] != nil {
-                        let pre = Int(spikes.neuron[Int(k)]) - populationStart[network.projections[p].source.rawValue]
-                        gradients.delays[p]![network.projections[p].synapse(post: o, pre: pre)] += shift
-                    }
-                }
+                impulses.append(
+                    readouts.maxVoltageImpulse(
+                        o, neuron: outputStart + o, error: evaluation.readoutErrors[o], tauMem: outputTau, network: network, spikes: spikes,
+                        projectionAt: { Int(log[$0].projection) }, spikeError: &spikeError, gradients: &gradients))
             }
-            // Latest first; equal positions keep readout order.
-            impulses.sort { $0.position > $1.position || ($0.position == $1.position && $0.neuron < $1.neuron) }
+            impulses.sort(by: Impulse.replaysBefore)
         case .expVoltage:
             sources = evaluation.readoutErrors.map { $0 / duration }
         case .timeToFirstSpike, .spikeTimeSum:
@@ -180,13 +168,7 @@ extension ReferenceSimulator {
     @inline(__always) mutating func propagateAdjoint(neuron n: Int, to t: Double, sources: [Double]?, cache: inout DecayCache) {
         let c = constants[Int(populationOf[n])]
         if let sources, n >= outputStart, n < outputStart + outputSize {
-            let t1 = adjoint[n].time
-            guard t1 != t else { return }
-            var state = adjoint[n]
-            c.propagateAdjoint(lambdaV: &state.lambdaV, lambdaI: &state.lambdaI, from: t1, to: t,
-                               sourceCoefficient: sources[n - outputStart], duration: duration)
-            state.time = t
-            adjoint[n] = state
+            adjoint[n].propagate(to: t, c, source: sources[n - outputStart], duration: duration)
             return
         }
         adjoint[n].propagate(to: t, c, &cache)
@@ -236,12 +218,54 @@ package struct AdjointState: Sendable {
         c.propagateAdjoint(lambdaV: &lambdaV, lambdaI: &lambdaI, u: u, mem: mem, syn: syn)
         time = t
     }
+
+    /// Propagates back to `t` under the exponentially weighted voltage loss's source
+    /// `coefficient · e^{−t/T}` on `λ_V` (an output readout, eventprop.md §4.3).
+    @inline(__always) package mutating func propagate(to t: Double, _ c: LIFConstants, source coefficient: Double, duration: Double) {
+        guard time != t else { return }
+        c.propagateAdjoint(lambdaV: &lambdaV, lambdaI: &lambdaI, from: time, to: t, sourceCoefficient: coefficient, duration: duration)
+        time = t
+    }
 }
 
 /// A Dirac impulse on a readout's λ_V (max-over-time loss), placed in the event log by position.
-struct Impulse {
-    var neuron: Int
-    var time: Double
-    var position: Int
-    var amount: Double
+package struct Impulse: Sendable {
+    package var neuron: Int
+    package var time: Double
+    /// The impulse applies just before log entry `position` (in reverse: once the entries from
+    /// `position` on have been replayed).
+    package var position: Int
+    package var amount: Double
+
+    /// The replay order: latest position first; equal positions in neuron order.
+    @inline(__always) package static func replaysBefore(_ a: Impulse, _ b: Impulse) -> Bool {
+        a.position > b.position || (a.position == b.position && a.neuron < b.neuron)
+    }
+}
+
+extension ReadoutStatistics {
+    /// The max-voltage loss at readout `o` (global neuron `neuron`, `g = ∂L/∂M_o`): returns the
+    /// impulse `−g/τm` on its λ_V at the maximum, and when the maximum sits on the kink of a
+    /// hidden spike's arrival adds the correction `g · V̇_o(t_max⁻)` to that spike's error and,
+    /// for a delayed projection, to the delay's gradient (eventprop.md §4.2). `projectionAt`
+    /// names the projection of the log entry at a position (the log the impulse is placed in).
+    package func maxVoltageImpulse(
+        _ o: Int, neuron: Int, error g: Double, tauMem: Double, network: Network, spikes: SpikeRecord, projectionAt: (Int) -> Int,
+        spikeError: inout [Double], gradients: inout Gradients
+    ) -> Impulse {
+        let k = kinkSpike[o]
+        if k >= 0 {
+            // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum by
+            // V̇_o(t_a⁻) per second, through the spike time and the delay alike.
+            let shift = g * kinkSlope[o]
+            spikeError[Int(k)] += shift
+            let p = projectionAt(maxPosition[o])
+            if gradients.delays[p] != nil {
+                let projection = network.projections[p]
+                let pre = Int(spikes.neuron[Int(k)]) - network.firstNeuron(of: projection.source)
+                gradients.delays[p]![projection.synapse(post: o, pre: pre)] += shift
+            }
+        }
+        return Impulse(neuron: neuron, time: maxTime[o], position: maxPosition[o], amount: -g / tauMem)
+    }
 }
