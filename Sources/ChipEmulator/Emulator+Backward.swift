@@ -5,7 +5,7 @@ import SpikingModel
 
 /// What the backward pass of one sample produced on the chip.
 public struct BackwardResult: Sendable {
-    /// The loss and what it injected (evaluated on the chip's spikes).
+    /// The loss and what it injected (evaluated on the chip's spikes or readouts).
     public var loss: LossEvaluation
     /// `∂L/∂w` (and `∂L/∂d`) of every synapse, accumulated on the cores that hold them.
     public var gradients: Gradients
