@@ -35,6 +35,10 @@ public struct LIFConstants: Sendable, Equatable {
     /// `max_u K(u)` of the unit postsynaptic kernel `K(u) = V(u)` for `(V0, I0) = (0, 1)`; bounds how
     /// far a positive current can lift the voltage.
     public let kernelPeak: Double
+    /// `n` when `τm = n τs` for an integer `n ≥ 2` (``doubleRatio`` or ``integerRatio``) and `ϑ > 0`:
+    /// then ``mayCross(v0:i0:)`` decides exactly, with `ϑ^{n−1}` (``thresholdPower``); else 0.
+    let peakOrder: Int
+    let thresholdPower: Double
 
     public init(_ p: NeuronParameters) {
         tauMem = p.tauMem
@@ -45,6 +49,10 @@ public struct LIFConstants: Sendable, Equatable {
         doubleRatio = p.tauMem == 2 * p.tauSyn
         let ratio = p.tauMem / p.tauSyn
         integerRatio = ratio == ratio.rounded() && ratio >= 3 && ratio <= 16 && p.tauMem == ratio * p.tauSyn ? Int(ratio) : 0
+        peakOrder = p.threshold > 0 ? (doubleRatio ? 2 : integerRatio) : 0
+        var power = 1.0
+        for _ in 1..<max(peakOrder, 1) { power *= p.threshold }
+        thresholdPower = power
         if equalTaus {
             k = 0
             adjointK = 0
@@ -142,12 +150,33 @@ public struct LIFConstants: Sendable, Equatable {
         return nextCrossingByRootFinding(v0: v0, i0: i0, horizon: horizon)
     }
 
-    /// A cheap necessary condition for a future crossing, without transcendental functions.
+    /// A necessary condition for a future crossing, without transcendental functions: false only
+    /// if `V` certainly stays below ϑ.
     ///
-    /// `V'(0) ≤ 0` means `V` stays below `max(V0, 0) < ϑ`; otherwise `V(u) = V0 e^{−u/τm} + I0 K(u)`
-    /// with `0 ≤ K ≤ kernelPeak` gives `V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak`.
+    /// `V'(0) ≤ 0` means `V` stays below `max(V0, 0)`. Otherwise, when `τm = n τs` (integer `n ≥ 2`,
+    /// ϑ > 0, I0 > 0) the test is exact: with `x = e^{−u/τm}`, `V = A x + B xⁿ` (`A = V0 + k I0`,
+    /// `B = −k I0`, `k = 1/(n − 1)`) peaks where `x*ⁿ⁻¹ = A(n − 1)/(n I0)`, at
+    /// `V_max = c x*` with `c = A(n − 1)/n`; so `V_max ≥ ϑ ⟺ cⁿ ≥ ϑⁿ⁻¹ I0` (for `c > 0`; `A ≤ 0`
+    /// keeps `V ≤ 0`). The right side is shrunk by 1e-9 relative, far above the rounding of `cⁿ`,
+    /// so the answer is false only when the peak is below ϑ by a margin no root finder could
+    /// resolve. Otherwise `V(u) = V0 e^{−u/τm} + I0 K(u)` with `0 ≤ K ≤ kernelPeak` gives
+    /// `V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak`.
+    ///
+    /// A neuron that fails this test needs no crossing check: most arrivals in a dense layer
+    /// leave the neuron below threshold, and are settled here without a schedule entry.
     @inline(__always) public func mayCross(v0: Double, i0: Double) -> Bool {
         guard i0 > v0 else { return false }
+        if peakOrder != 0 && i0 > 0 {
+            let c = (v0 + k * i0) * (1 - 1 / Double(peakOrder))
+            guard c > 0 else { return false }
+            var cn = c * c
+            if peakOrder == 4 {
+                cn *= cn
+            } else {
+                for _ in 2..<peakOrder { cn *= c }
+            }
+            return cn >= thresholdPower * i0 * (1 - 1e-9)
+        }
         return max(v0, 0) + max(i0, 0) * kernelPeak >= threshold * (1 - 1e-12)
     }
 

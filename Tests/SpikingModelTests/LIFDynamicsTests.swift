@@ -79,6 +79,45 @@ struct LIFDynamicsTests {
         #expect(c.nextCrossing(v0: 0, i0: 20, horizon: 1e-6) == nil)  // beyond the horizon
     }
 
+    /// The exact peak test for `τm = n τs` (``LIFConstants/mayCross(v0:i0:)``) agrees with the
+    /// maximum of `V` computed at its stationary point (with logarithms): it never rules out a
+    /// trajectory whose peak reaches ϑ, rules out those whose peak is clearly below, and
+    /// `nextCrossing` finds no crossing for any trajectory it rules out — so skipping their
+    /// checks cannot change a spike.
+    @Test(arguments: [2, 3, 4, 6])
+    func exactPeakTestDecidesByTheMaximum(ratio: Int) {
+        let tauSyn = 0x1p-8
+        let threshold = 0.75
+        let c = LIFConstants(NeuronParameters(tauMem: Double(ratio) * tauSyn, tauSyn: tauSyn, threshold: threshold, reset: 0))
+        #expect(c.peakOrder == ratio)
+        var rng = SplitMix64(seed: 91)
+        var ruledOut = 0
+        for trial in 0..<20_000 {
+            let v0 = rng.uniform() * 1.5 * threshold - 0.5 * threshold
+            var i0 = v0 + rng.uniform() * 8
+            // Half of the trials graze the threshold: scale I0 (V0 = 0) to put the peak within 1e-7.
+            if trial % 2 == 0 {
+                let grazing = threshold / c.kernelPeak
+                i0 = grazing * (1 + (rng.uniform() - 0.5) * 2e-7)
+            }
+            let v = trial % 2 == 0 ? 0 : v0
+            let u = c.stationaryPoint(v0: v, i0: i0)
+            var peak = v
+            if u.isFinite {
+                var i = i0
+                c.advance(v: &peak, i: &i, by: u)
+            }
+            if !c.mayCross(v0: v, i0: i0) {
+                ruledOut += 1
+                #expect(peak < threshold, "V0 \(v) I0 \(i0): peak \(peak) ≥ ϑ was ruled out")
+                #expect(c.nextCrossing(v0: v, i0: i0, horizon: 1) == nil)
+            } else if peak < threshold * (1 - 1e-8) {
+                Issue.record("V0 \(v) I0 \(i0): peak \(peak) is clearly below ϑ but was not ruled out")
+            }
+        }
+        #expect(ruledOut > 5_000, "most sub-threshold trajectories are ruled out (\(ruledOut))")
+    }
+
     /// The logarithm-free test never claims a stationary point beyond a stretch that the exact
     /// point falls inside, and decides most stretches (τm > τs and τm < τs).
     @Test(arguments: [(20e-3, 5e-3), (5e-3, 20e-3), (10e-3, 7e-3)])
