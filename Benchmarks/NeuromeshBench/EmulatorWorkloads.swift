@@ -48,7 +48,7 @@ struct EmulatorWorkload: PreparedWorkload {
         self.notes = notes
     }
 
-    mutating func runRepetition() -> RepetitionResult {
+    mutating func runRepetition(countActivity: Bool) -> RepetitionResult {
         var events = 0
         var packets = 0
         var spikes = Array(repeating: 0, count: populationNames.count)
@@ -56,15 +56,17 @@ struct EmulatorWorkload: PreparedWorkload {
         for input in inputs {
             let result: EmulationResult
             do {
-                result = try emulator.run(input)
+                result = try emulator.run(input, spikeTrains: countActivity)
             } catch {
                 fatalError("emulation failed: \(error)")
             }
+            // The energy report and the latency are the emulator's output: every repetition makes them.
+            checksum += Double(result.latency) * 1e-12 + result.energy().total
+            guard countActivity else { continue }
             let cores = result.counters.cores[Phase.forward.rawValue]
             events &+= Int(cores.reduce(0) { $0 + $1.synapticOps })
             packets &+= Int(cores.reduce(0) { $0 + $1.packetsInjected + $1.syncSent })
             for (p, trains) in result.spikes.trains.enumerated() { spikes[p] &+= trains.reduce(0) { $0 + $1.count } }
-            checksum += Double(result.latency) * 1e-12 + result.energy().total
         }
         return RepetitionResult(
             synapticEvents: events, forwardSynapticEvents: events, samples: inputs.count, spikesPerPopulation: spikes,

@@ -18,7 +18,7 @@ struct TrainingWorkload: PreparedWorkload {
     var notes: [String] = []
     var threads: Int { configuration.threads }
 
-    mutating func runRepetition() -> RepetitionResult {
+    mutating func runRepetition(countActivity: Bool) -> RepetitionResult {
         var trainer = try! Trainer(network: network, train: inputs, test: [], configuration: configuration, backend: .chip(mapping))
         let report = trainer.runEpoch()
         return RepetitionResult(

@@ -64,14 +64,16 @@ struct FunctionalWorkload: PreparedWorkload {
         self.notes = notes
     }
 
-    mutating func runRepetition() -> RepetitionResult {
+    mutating func runRepetition(countActivity: Bool) -> RepetitionResult {
         var forwardEvents = 0
         var spikes = Array(repeating: 0, count: populationNames.count)
         var checksum = 0.0
         for (index, input) in inputs.enumerated() {
             let evaluation = simulator.gradient(input: input, loss: loss)
-            forwardEvents &+= simulator.forwardSynapticEvents
-            for (p, count) in simulator.spikesPerPopulation().enumerated() { spikes[p] &+= count }
+            if countActivity {
+                forwardEvents &+= simulator.forwardSynapticEvents
+                for (p, count) in simulator.spikesPerPopulation().enumerated() { spikes[p] &+= count }
+            }
             // Black hole: the loss and one gradient entry per sample (a different one each time).
             let weights = simulator.gradients.weights
             let projection = weights[index % weights.count]

@@ -62,8 +62,8 @@ extension Emulator {
             interfaceFree[c] = 0
             injectBlocked[c] = false
             coreFree[c] = 0
-            backMarkers[c] = [:]
         }
+        backMarkers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let start = AdjointState(time: duration)
         for n in adjoint.indices { adjoint[n] = start }
         backwardGradients = Gradients(network: network)
@@ -75,7 +75,7 @@ extension Emulator {
         makespan = 0
         phaseOutstanding = 0
         barrierPending = false
-        lastSerial.removeAll(keepingCapacity: true)
+        lastSerial.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
         for s in layout.stages.indices {
             logPosition[s] = stageLog[s].count
             backNext[s] = s == layout.portStage ? windowCount : 0
@@ -125,7 +125,7 @@ extension Emulator {
     }
 
     func finishedBackward(_ stage: Int, reverse r: Int, seenFrom core: Int) -> Bool {
-        r < 0 || (layout.stages[stage].core == core ? backNext[stage] > r : (backMarkers[core][stage] ?? 0) > r)
+        r < 0 || (layout.stages[stage].core == core ? backNext[stage] > r : Int(backMarkers[Int(hostIndex[core]) &* layout.stages.count &+ stage]) > r)
     }
 
     /// Dataflow: starts `stage`'s next reverse window if every error for it can have arrived.

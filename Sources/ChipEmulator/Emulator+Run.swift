@@ -69,8 +69,9 @@ extension Emulator {
             interfaceFree[c] = 0
             injectBlocked[c] = false
             coreFree[c] = 0
-            markers[c] = [:]
         }
+        markers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        lastSerial.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
         kernel.reset()
         noc.reset()
         counters.reset()
@@ -85,7 +86,6 @@ extension Emulator {
         phaseOutstanding = 0
         barrierPending = false
         inFlight = 0
-        lastSerial.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Inputs
@@ -244,8 +244,8 @@ extension Emulator {
         let now = kernel.now
         inFlight -= 1
         counters.packetsDelivered += 1
-        let pair = Int(packet.source) &* (layout.coreCount + 1) &+ core
-        if let last = lastSerial[pair], packet.serial < last { counters.reorderedPackets += 1 }
+        let pair = Int(hostIndex[Int(packet.source)]) &* hostCount &+ Int(hostIndex[core])
+        if packet.serial < lastSerial[pair] { counters.reorderedPackets += 1 }
         lastSerial[pair] = packet.serial
         let start = max(now, coreFree[core])
         coreFree[core] = start + latency.receive
@@ -257,14 +257,14 @@ extension Emulator {
             queueArrivals(neuron: Int(packet.neuron), spike: packet.spike, time: packet.time, at: core)
         case .sync:
             counters.cores[phase.rawValue][core].syncReceived += 1
-            markers[core][Int(packet.neuron)] = Int(packet.window) + 1
+            markers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStart(stage) }
         case .error:
             counters.cores[phase.rawValue][core].packetsReceived += 1
             spikeError[Int(packet.spike)] += packet.time
         case .backSync:
             counters.cores[phase.rawValue][core].syncReceived += 1
-            backMarkers[core][Int(packet.neuron)] = Int(packet.window) + 1
+            backMarkers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStartBackward(stage) }
         }
         checkPhase()
@@ -306,7 +306,7 @@ extension Emulator {
     /// Whether `stage` has finished window `w` as far as a stage on `core` can know: directly on the
     /// same core, from its end-of-window messages otherwise.
     @inline(__always) func finished(_ stage: Int, window w: Int, seenFrom core: Int) -> Bool {
-        w < 0 || (layout.stages[stage].core == core ? nextWindow[stage] > w : (markers[core][stage] ?? 0) > w)
+        w < 0 || (layout.stages[stage].core == core ? nextWindow[stage] > w : Int(markers[Int(hostIndex[core]) &* layout.stages.count &+ stage]) > w)
     }
 
     /// Dataflow: starts `stage`'s next window if all its input for that window is in.
@@ -431,9 +431,13 @@ extension Emulator {
                 state[target].receive(projection.weights[offset + i], at: t, c, &cache)
             }
         }
-        for target in range where touchedIn[target] != mark {
-            touchedIn[target] = mark
-            active += 1
+        touchedIn.withUnsafeMutableBufferPointer { touched in
+            var fresh = 0
+            for target in range {
+                fresh &+= touched[target] != mark ? 1 : 0
+                touched[target] = mark
+            }
+            active += fresh
         }
         ops.synapticOps += UInt64(range.count)
         ops.neuronUpdatesEvent += UInt64(range.count)

@@ -64,8 +64,13 @@ public struct Emulator: Sendable {
     /// Per stage: the next window to compute, and whether it is computing.
     var nextWindow: [Int]
     var computing: [Bool]
-    /// Per core: windows complete per upstream stage, from end-of-window messages received.
-    var markers: [[Int: Int]]
+    /// The cores that host a stage, and the port, numbered densely (−1: any other core), for
+    /// the per-core tables below.
+    let hostIndex: [Int32]
+    let hostCount: Int
+    /// Per host core and stage (`hostIndex[core] × stages + stage`): windows of that stage
+    /// complete as far as the core knows, from the end-of-window messages it received.
+    var markers: [Int32]
     var makespan: Picoseconds = 0
     // Barrier mode.
     var phaseWindow = 0
@@ -74,8 +79,9 @@ public struct Emulator: Sendable {
     var barrierPending = false
     /// Packet destinations created and not yet delivered (or dropped).
     var inFlight = 0
-    /// Last packet serial received per (source, destination) core pair.
-    var lastSerial: [Int: Int32] = [:]
+    /// Last packet serial received per (source, destination) pair of host cores
+    /// (`hostIndex[source] × hostCount + hostIndex[destination]`; `Int32.min`: none yet).
+    var lastSerial: [Int32]
     /// Input spikes of each window: (spike index, neuron).
     var inputByWindow: [[(Int32, Int)]] = []
 
@@ -116,10 +122,11 @@ public struct Emulator: Sendable {
     var spikeError: [Double] = []
     var backwardGradients: Gradients
     /// Per stage: the next reverse window (0 = the last window of model time) and whether it is
-    /// computing; per core: reverse windows complete per stage, from backward end-of-window messages.
+    /// computing; per host core and stage (as ``markers``): reverse windows complete, from
+    /// backward end-of-window messages.
     var backNext: [Int]
     var backComputing: [Bool]
-    var backMarkers: [[Int: Int]]
+    var backMarkers: [Int32]
     var tangentGuardCount = 0
     /// Readout losses: per stage, the max-voltage impulses (latest first) and the next to apply;
     /// the exp-voltage source coefficient per readout (empty: none).
@@ -176,7 +183,16 @@ public struct Emulator: Sendable {
         coreFree = Array(repeating: 0, count: cores)
         nextWindow = Array(repeating: 0, count: layout.stages.count)
         computing = Array(repeating: false, count: layout.stages.count)
-        markers = Array(repeating: [:], count: cores)
+        var hosts = Array(repeating: Int32(-1), count: cores)
+        var hostCount = 0
+        for core in Set(layout.stages.map(\.core) + [layout.portCore]).sorted() {
+            hosts[core] = Int32(hostCount)
+            hostCount += 1
+        }
+        hostIndex = hosts
+        self.hostCount = hostCount
+        markers = Array(repeating: 0, count: hostCount * layout.stages.count)
+        lastSerial = Array(repeating: .min, count: hostCount * hostCount)
         touchedIn = Array(repeating: 0, count: network.neuronCount)
         stageLog = Array(repeating: [], count: layout.stages.count)
         logPosition = Array(repeating: 0, count: layout.stages.count)
@@ -192,7 +208,7 @@ public struct Emulator: Sendable {
         stageImpulses = Array(repeating: [], count: layout.stages.count)
         impulseCursor = Array(repeating: 0, count: layout.stages.count)
         backComputing = Array(repeating: false, count: layout.stages.count)
-        backMarkers = Array(repeating: [:], count: cores)
+        backMarkers = Array(repeating: 0, count: hostCount * layout.stages.count)
         costs = chip.costs
         latency = OperationLatencies(chip.costs)
         backwardLatency = BackwardLatencies(chip.costs)
