@@ -35,8 +35,8 @@ public struct LIFConstants: Sendable, Equatable {
     /// `max_u K(u)` of the unit postsynaptic kernel `K(u) = V(u)` for `(V0, I0) = (0, 1)`; bounds how
     /// far a positive current can lift the voltage.
     public let kernelPeak: Double
-    /// `n` when `τm = n τs` for an integer `n ≥ 2` (``doubleRatio`` or ``integerRatio``) and `ϑ > 0`:
-    /// then ``mayCross(v0:i0:)`` decides exactly, with `ϑ^{n−1}` (``thresholdPower``); else 0.
+    /// `n` when `τm = n τs` for an integer `n ≥ 2` (``doubleRatio`` or ``integerRatio``), `ϑ > 0` and
+    /// `ϑ^{n−1}` (``thresholdPower``) within 2^±500: then ``mayCross(v0:i0:)`` decides exactly; else 0.
     let peakOrder: Int
     let thresholdPower: Double
 
@@ -49,10 +49,14 @@ public struct LIFConstants: Sendable, Equatable {
         doubleRatio = p.tauMem == 2 * p.tauSyn
         let ratio = p.tauMem / p.tauSyn
         integerRatio = ratio == ratio.rounded() && ratio >= 3 && ratio <= 16 && p.tauMem == ratio * p.tauSyn ? Int(ratio) : 0
-        peakOrder = p.threshold > 0 ? (doubleRatio ? 2 : integerRatio) : 0
+        let order = p.threshold > 0 ? (doubleRatio ? 2 : integerRatio) : 0
         var power = 1.0
-        for _ in 1..<max(peakOrder, 1) { power *= p.threshold }
+        for _ in 1..<max(order, 1) { power *= p.threshold }
         thresholdPower = power
+        // ϑⁿ⁻¹ within 2^±500 keeps the comparison's right side a normal double whenever the
+        // answer matters: it leaves the range only for currents so small that no crossing is
+        // possible (below 2^−522, against ϑ ≥ 2^−500) or so large that cⁿ overflows too.
+        peakOrder = power >= 0x1p-500 && power <= 0x1p500 ? order : 0
         if equalTaus {
             k = 0
             adjointK = 0
@@ -159,7 +163,7 @@ public struct LIFConstants: Sendable, Equatable {
     /// `V_max = c x*` with `c = A(n − 1)/n`; so `V_max ≥ ϑ ⟺ cⁿ ≥ ϑⁿ⁻¹ I0` (for `c > 0`; `A ≤ 0`
     /// keeps `V ≤ 0`). The right side is shrunk by 1e-9 relative, far above the rounding of `cⁿ`,
     /// so the answer is false only when the peak is below ϑ by a margin no root finder could
-    /// resolve. Otherwise `V(u) = V0 e^{−u/τm} + I0 K(u)` with `0 ≤ K ≤ kernelPeak` gives
+    /// resolve. Otherwise (or for thresholds so extreme that ϑⁿ⁻¹ leaves 2^±500) a bound decides: `V(u) = V0 e^{−u/τm} + I0 K(u)` with `0 ≤ K ≤ kernelPeak` gives
     /// `V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak`.
     ///
     /// A neuron that fails this test needs no crossing check: most arrivals in a dense layer

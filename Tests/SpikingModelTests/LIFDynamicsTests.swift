@@ -118,6 +118,27 @@ struct LIFDynamicsTests {
         #expect(ruledOut > 5_000, "most sub-threshold trajectories are ruled out (\(ruledOut))")
     }
 
+    /// At thresholds far from 1 the peak test never rules out a trajectory the root finder sees
+    /// cross: it is exact while `ϑⁿ⁻¹` stays within 2^±500 (here n = 16: ϑ = 1e-9, 1e6), and gives
+    /// way to the kernel bound beyond (ϑ = 1e-30, 1e25).
+    @Test(arguments: [(1e-30, false), (1e-9, true), (1e6, true), (1e25, false)])
+    func peakTestIsSafeAtExtremeScales(threshold: Double, exact: Bool) {
+        let tauSyn = 0x1p-8
+        let c = LIFConstants(NeuronParameters(tauMem: 16 * tauSyn, tauSyn: tauSyn, threshold: threshold, reset: 0))
+        #expect(c.peakOrder == (exact ? 16 : 0))
+        var rng = SplitMix64(seed: 5)
+        var crossings = 0
+        for _ in 0..<5_000 {
+            let v0 = (rng.uniform() * 1.5 - 0.5) * threshold
+            let i0 = v0 + rng.uniform() * 20 * threshold
+            if c.nextCrossingByRootFinding(v0: v0, i0: i0, horizon: 1) != nil {
+                crossings += 1
+                #expect(c.mayCross(v0: v0, i0: i0), "ϑ \(threshold), V0 \(v0), I0 \(i0) crosses but was ruled out")
+            }
+        }
+        #expect(crossings > 100)
+    }
+
     /// The logarithm-free test never claims a stationary point beyond a stretch that the exact
     /// point falls inside, and decides most stretches (τm > τs and τm < τs).
     @Test(arguments: [(20e-3, 5e-3), (5e-3, 20e-3), (10e-3, 7e-3)])
