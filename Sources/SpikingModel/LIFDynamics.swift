@@ -163,7 +163,8 @@ public struct LIFConstants: Sendable, Equatable {
     /// `V_max = c x*` with `c = A(n − 1)/n`; so `V_max ≥ ϑ ⟺ cⁿ ≥ ϑⁿ⁻¹ I0` (for `c > 0`; `A ≤ 0`
     /// keeps `V ≤ 0`). The right side is shrunk by 1e-9 relative, far above the rounding of `cⁿ`,
     /// so the answer is false only when the peak is below ϑ by a margin no root finder could
-    /// resolve. Otherwise (or for thresholds so extreme that ϑⁿ⁻¹ leaves 2^±500) a bound decides: `V(u) = V0 e^{−u/τm} + I0 K(u)` with `0 ≤ K ≤ kernelPeak` gives
+    /// resolve. Otherwise (or for thresholds so extreme that ϑⁿ⁻¹ leaves 2^±500) a bound decides:
+    /// `V(u) = V0 e^{−u/τm} + I0 K(u)` with `0 ≤ K ≤ kernelPeak` gives
     /// `V(u) ≤ max(V0, 0) + max(I0, 0)·kernelPeak`.
     ///
     /// A neuron that fails this test needs no crossing check: most arrivals in a dense layer
