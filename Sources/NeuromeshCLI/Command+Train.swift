@@ -149,6 +149,7 @@ let trainCommand = Command(
             if json {
                 var members: [(String, JSONValue)] = [
                     ("epoch", .count(report.epoch)), ("train_loss", .finite(report.trainLoss)),
+                    ("silent_label_samples", .count(report.silentLabelSamples)),
                     ("train_accuracy", .finite(report.trainAccuracy)), ("test_accuracy", .finite(report.testAccuracy)),
                     ("learning_rate", .finite(report.learningRate)), ("seconds", .finite(seconds)),
                     ("synaptic_events_per_s", .finite((2 * Double(report.synapticEvents) / seconds).rounded())),
@@ -174,6 +175,7 @@ let trainCommand = Command(
                 if let c = report.chip {
                     line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
                 }
+                if report.silentLabelSamples > 0 { line += ", \(report.silentLabelSamples) samples with a silent label neuron (no gradient; left out of the loss)" }
                 if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
                 console.out(line + "\n")
             }

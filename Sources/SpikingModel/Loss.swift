@@ -75,9 +75,13 @@ public struct LossEvaluation: Sendable, Equatable {
     public var spikeTimeErrors: [(spike: Int32, value: Double)]
     /// `∂L/∂M_o` or `∂L/∂S_o` per output readout (empty for spiking losses).
     public var readoutErrors: [Double]
+    /// Time-to-first-spike loss only: the label neuron did not spike. Such a sample has no
+    /// gradient and ``value`` is a stand-in constant (see ``Loss/evaluate(spikes:outputs:duration:label:)``),
+    /// so averages of the loss over samples, like the paper's code, leave it out.
+    public var labelSilent = false
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.value == b.value && a.prediction == b.prediction && a.readoutErrors == b.readoutErrors
+        a.value == b.value && a.prediction == b.prediction && a.readoutErrors == b.readoutErrors && a.labelSilent == b.labelSilent
             && a.spikeTimeErrors.map(\.spike) == b.spikeTimeErrors.map(\.spike)
             && a.spikeTimeErrors.map(\.value) == b.spikeTimeErrors.map(\.value)
     }
@@ -140,9 +144,9 @@ extension Loss {
                 // A silent label neuron: as in the paper's code, the sample gives no gradient
                 // (EventProp cannot create the missing spike) and counts as an error. The value
                 // is the constant for all outputs silent at T, so it is consistent with a zero
-                // gradient.
+                // gradient. (It grows like e^{T/τ1}: averages leave such samples out.)
                 let value = naturalLog(Double(outputSize)) + alpha * (exp(duration / tau1) - 1)
-                return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: [], readoutErrors: [])
+                return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: [], readoutErrors: [], labelSilent: true)
             }
             let times = first.map { $0.isFinite ? $0 : duration }
             let logits = times.map { -$0 / tau0 }

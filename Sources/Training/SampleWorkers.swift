@@ -8,6 +8,8 @@ import Synchronization
 /// One sample's outcome. Its gradient, when asked for, is written to the caller's gradient rows.
 struct SampleResult: Sendable {
     var loss: Double
+    /// The loss's label neuron stayed silent (``LossEvaluation/labelSilent``).
+    var labelSilent = false
     var prediction: Int?
     var events: Int
     var tangentGuarded: Int
@@ -131,7 +133,7 @@ struct SampleWorkers: ~Copyable {
             evaluation = simulator.evaluate(loss, label: input.label)
         }
         return SampleResult(
-            loss: evaluation.value, prediction: evaluation.prediction, events: simulator.forwardSynapticEvents,
+            loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: simulator.forwardSynapticEvents,
             tangentGuarded: row == nil ? 0 : simulator.tangentGuardCount)
     }
 
@@ -150,7 +152,9 @@ struct SampleWorkers: ~Copyable {
         let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
         guard let row else {
             let evaluation = emulator.evaluate(loss, label: input.label)
-            return SampleResult(loss: evaluation.value, prediction: evaluation.prediction, events: events, tangentGuarded: 0, costs: costs)
+            return SampleResult(
+                loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: events, tangentGuarded: 0,
+                costs: costs)
         }
         // Let go of the forward counters, so the backward pass adds to the emulator's own
         // without copying them first.
@@ -168,6 +172,7 @@ struct SampleWorkers: ~Copyable {
         costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
         for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
         return SampleResult(
-            loss: backward.loss.value, prediction: backward.loss.prediction, events: events, tangentGuarded: backward.tangentGuarded, costs: costs)
+            loss: backward.loss.value, labelSilent: backward.loss.labelSilent, prediction: backward.loss.prediction, events: events,
+            tangentGuarded: backward.tangentGuarded, costs: costs)
     }
 }

@@ -51,8 +51,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
 /// What one epoch did.
 public struct EpochReport: Sendable, Equatable {
     public var epoch: Int
-    /// Mean training loss over the epoch's samples (before each batch's update).
+    /// Mean training loss over the epoch's samples (before each batch's update), leaving out
+    /// the ``silentLabelSamples`` as the paper's code does (NaN if there are no others).
     public var trainLoss: Double
+    /// Training samples whose label neuron did not spike (time-to-first-spike loss): they give
+    /// no gradient and count as errors; their loss value is only a stand-in
+    /// (``LossEvaluation/labelSilent``).
+    public var silentLabelSamples = 0
     /// Fraction of training samples classified correctly during the epoch.
     public var trainAccuracy: Double
     /// Fraction of test samples classified correctly after the epoch.
@@ -120,7 +125,8 @@ public struct Trainer: Sendable {
     public struct Progress: Sendable {
         public var batch: Int
         public var batches: Int
-        /// Mean loss and accuracy over the epoch's samples so far.
+        /// Mean loss (over the samples whose label neuron spiked, as ``EpochReport/trainLoss``)
+        /// and accuracy over the epoch's samples so far.
         public var loss: Double
         public var accuracy: Double
         /// Forward synaptic events so far in the epoch.
@@ -133,6 +139,7 @@ public struct Trainer: Sendable {
         let batchSize = configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
         var lossSum = 0.0
+        var silent = 0
         var correct = 0
         var events = 0
         var guarded = 0
@@ -152,7 +159,7 @@ public struct Trainer: Sendable {
             batchGradient.update(repeating: 0)
             let scale = 1 / Double(indices.count)
             for (i, result) in results.enumerated() {
-                lossSum += result.loss
+                if result.labelSilent { silent += 1 } else { lossSum += result.loss }
                 if result.prediction == train[indices[indices.startIndex + i]].label { correct += 1 }
                 events += result.events
                 guarded += result.tangentGuarded
@@ -182,12 +189,12 @@ public struct Trainer: Sendable {
                 }
             }
             let seen = Double(min(order.count, (b + 1) * batchSize))
-            progress(Progress(batch: b + 1, batches: batches, loss: lossSum / seen, accuracy: Double(correct) / seen, synapticEvents: events))
+            progress(Progress(batch: b + 1, batches: batches, loss: lossSum / (seen - Double(silent)), accuracy: Double(correct) / seen, synapticEvents: events))
         }
         costs?.divide(by: Double(order.count))
         workers.setWeights(network.projections.map(\.weights))
         let report = EpochReport(
-            epoch: epoch + 1, trainLoss: lossSum / Double(order.count), trainAccuracy: Double(correct) / Double(order.count),
+            epoch: epoch + 1, trainLoss: lossSum / Double(order.count - silent), silentLabelSamples: silent, trainAccuracy: Double(correct) / Double(order.count),
             testAccuracy: accuracy(on: test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
             chip: costs)
         epoch += 1

@@ -78,6 +78,35 @@ struct TrainerTests {
         #expect(abs(last.learningRate - 1e-2 * pow(0.95, 5)) < 1e-15)
     }
 
+    /// Samples whose label neuron stays silent are counted and left out of the mean loss (their
+    /// value is a stand-in that grows like e^{T/τ1}); they still count as errors.
+    @Test func silentLabelSamplesAreLeftOutOfTheLoss() throws {
+        var network = Self.setup(samples: 1, threads: 1).network
+        // Output neuron 0 can never spike: every sample of class 0 has a silent label neuron.
+        let outputs = network.projections[1].targetSize
+        for i in 0..<network.projections[1].sourceSize { network.projections[1].weights[i * outputs] = -10 }
+        let encoding = YinYangEncoding()
+        let data = YinYang.generate(split: .train).prefix(64).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
+        var configuration = TrainingConfiguration()
+        configuration.batchSize = 64
+        configuration.threads = 1
+        var trainer = try Trainer(network: network, train: Array(data), test: Array(data.prefix(8)), configuration: configuration)
+        var simulator = ReferenceSimulator(network: network)
+        var sum = 0.0, kept = 0, silent = 0, correct = 0
+        for input in data {
+            simulator.forward(input)
+            let evaluation = simulator.evaluate(configuration.loss, label: input.label)
+            if input.label == 0 { #expect(evaluation.labelSilent) }
+            if evaluation.labelSilent { silent += 1 } else { sum += evaluation.value; kept += 1 }
+            if evaluation.prediction == input.label { correct += 1 }
+        }
+        #expect(silent > 0 && kept > 0)
+        let report = trainer.runEpoch()  // one batch: the loss is measured before the update
+        #expect(report.silentLabelSamples == silent)
+        #expect(abs(report.trainLoss - sum / Double(kept)) <= 1e-12 * abs(report.trainLoss))
+        #expect(report.trainAccuracy == Double(correct) / Double(data.count))
+    }
+
     @Test func epochsShuffleDeterministically() {
         let trainer = Self.setup(samples: 50, threads: 1)
         #expect(trainer.order(epoch: 0) == trainer.order(epoch: 0))
