@@ -25,6 +25,9 @@ extension Emulator {
                 throw EmulatorError("the emulation exceeded \(eventLimit) hardware events at \(kernel.now) ps; increase the limit or check the network")
             }
             handle(event)
+            if modelEventLimitReached {
+                throw EmulatorError(runawayMessage(limit: modelEventLimit, spikes: spikes))
+            }
         }
         var unfinished: [Int] = []
         for s in layout.stages.indices where s != layout.portStage && nextWindow[s] < windowCount { unfinished.append(s) }
@@ -81,6 +84,8 @@ extension Emulator {
             readoutIntegral = .none
         }
         makespan = 0
+        loggedEvents = 0
+        modelEventLimitReached = false
         phaseWindow = 0
         phaseWave = 0
         phaseOutstanding = 0
@@ -343,6 +348,10 @@ extension Emulator {
         let mark = Int32(w + 1)
         var active = 0
         while true {
+            if spikes.count &+ loggedEvents >= modelEventLimit {
+                modelEventLimitReached = true
+                break
+            }
             // The earliest event of the window: a neuron's check or spike, or a queued arrival.
             let next = queues[stage].first.flatMap { windowOf($0.time) <= w ? $0 : nil }
             if let slot = schedules[stage].first, windowOf(slot.time) <= w,
@@ -359,6 +368,7 @@ extension Emulator {
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
                 stageLog[stage].append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
+                loggedEvents &+= 1
                 if touchedIn[n] != mark {
                     touchedIn[n] = mark
                     active += 1
@@ -372,6 +382,7 @@ extension Emulator {
             }
             guard let event = next else { break }
             _ = queues[stage].pop()
+            loggedEvents &+= 1
             stageLog[stage].append(
                 LogEntry(kind: event.kind == .delivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
             let projection = network.projections[Int(event.projection)]

@@ -138,6 +138,13 @@ public struct Emulator: Sendable {
 
     /// Emulation stops with an error after this many hardware events without finishing.
     public var eventLimit: UInt64 = 2_000_000_000
+    /// Emulation stops with an error once the trial has this many model-time events (spikes and
+    /// logged deliveries and arrivals), as ``ReferenceSimulator/eventLimit``: a runaway network
+    /// would otherwise fill the memory within one window.
+    public var modelEventLimit = ReferenceSimulator.defaultEventLimit
+    /// Model-time events logged in the current trial, and whether they reached ``modelEventLimit``.
+    var loggedEvents = 0
+    var modelEventLimitReached = false
 
     /// Prepares `network` placed by `mapping` (which names the chip).
     ///

@@ -70,6 +70,7 @@ let gradCommand = Command(
 
         var simulator = ReferenceSimulator(network: network)
         var evaluation = simulator.gradient(input: input, loss: loss)
+        if simulator.eventLimitReached { throw CLIError.failure(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)) }
         var gradients = simulator.gradients
         var chipSummary: String? = nil
         var chipJSON: JSONValue? = nil

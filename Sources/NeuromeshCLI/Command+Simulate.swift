@@ -33,6 +33,7 @@ let simulateCommand = Command(
         let (network, input, _) = try loadNetworkAndInput(&arguments)
         var simulator = ReferenceSimulator(network: network)
         simulator.forward(input)
+        if simulator.eventLimitReached { throw CLIError.failure(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)) }
         let trains = simulator.spikeTrains()
         if json {
             var object = JSONObject()

@@ -23,6 +23,7 @@ extension ReferenceSimulator {
         log.removeAll(keepingCapacity: true)
         queue.removeAll()
         schedule.removeAll()
+        eventLimitReached = false
         state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
         if outputIsReadout {
             readouts.reset(count: outputSize)
@@ -42,6 +43,10 @@ extension ReferenceSimulator {
         }
 
         while true {
+            if spikes.count &+ log.count >= eventLimit {
+                eventLimitReached = true
+                break
+            }
             // The earliest event: a neuron's check or spike, or a queued spike or arrival.
             let next = queue.first
             if let (p, slot) = earliestScheduled(), next.map({ ForwardEvent.precedes(slot: slot, $0) }) ?? true {

@@ -56,6 +56,15 @@ public struct ReferenceSimulator: Sendable {
     /// that graze the threshold would otherwise give unbounded gradients. `0` disables the guard.
     public var tangentGuard: Double = 1e-9
 
+    /// A forward pass stops after this many model-time events (spikes, deliveries and arrivals;
+    /// each keeps 16–24 bytes for the backward pass), and ``eventLimitReached`` says so: a
+    /// runaway network (say, an excitatory loop without delays) would otherwise fill the memory.
+    public var eventLimit = ReferenceSimulator.defaultEventLimit
+    /// 20 million events: about half a gigabyte of records, far beyond any trial of the paper's networks.
+    public static let defaultEventLimit = 20_000_000
+    /// The last forward pass stopped at ``eventLimit``: its spikes, log and gradients are incomplete.
+    public internal(set) var eventLimitReached = false
+
     public init(network: Network) {
         self.network = network
         var start = [Int]()

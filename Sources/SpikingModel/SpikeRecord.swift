@@ -154,3 +154,9 @@ extension ReadoutStatistics {
         }
     }
 }
+
+/// The message for a trial stopped at its model-time event limit (runaway activity).
+package func runawayMessage(limit: Int, spikes: SpikeRecord) -> String {
+    let when = spikes.count > 0 ? " by model time \(spikes.time[spikes.count - 1]) s" : ""
+    return "the trial exceeded \(limit) model-time events (\(spikes.count) spikes)\(when): runaway activity, such as an excitatory loop without delays; check the network's weights"
+}

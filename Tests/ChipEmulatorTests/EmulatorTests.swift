@@ -92,6 +92,31 @@ struct EmulatorConservationTests {
         return try emulator.run(input)
     }
 
+    /// A runaway network stops at the model-time event limit with an error on every chip.
+    @Test func runawayActivityStopsWithAnError() throws {
+        let populations = [Population(name: "in", kind: .input, size: 1), Population(name: "h", kind: .lif, size: 1)]
+        let projections = [
+            Projection(source: PopulationID(0), target: PopulationID(1), sourceSize: 1, targetSize: 1, weights: [10]),
+            Projection(source: PopulationID(1), target: PopulationID(1), sourceSize: 1, targetSize: 1, weights: [20]),
+        ]
+        let network = Network(populations: populations, projections: projections, duration: 0.05)
+        for file in bundledChips {
+            let mapping = try Mapping.map(NetworkShape(network), onto: loadChip(file), strategy: .spread)
+            var emulator = try Emulator(network: network, mapping: mapping)
+            emulator.modelEventLimit = 5_000
+            do {
+                _ = try emulator.run(InputSpikes(times: [[0.001]]))
+                Issue.record("\(file): a runaway trial finished")
+            } catch {
+                #expect(error.message.contains("5000 model-time events"), "\(file): \(error.message)")
+            }
+            // The emulator stays usable: a quiet trial afterwards runs to the end.
+            emulator.setWeights([[10], [0.1]])
+            let result = try emulator.run(InputSpikes(times: [[0.001]]))
+            #expect(result.windows > 0)
+        }
+    }
+
     /// Under source replication every spike packet travels the XY route, so the hops per axis are
     /// the Manhattan distances between the source's and the destination's routers.
     @Test(arguments: ["loihi.json", "tiny.json", "spinnaker2.json"])
