@@ -20,7 +20,7 @@ struct TrainingWorkload: PreparedWorkload {
 
     mutating func runRepetition(countActivity: Bool) -> RepetitionResult {
         var trainer = try! Trainer(network: network, train: inputs, test: [], configuration: configuration, backend: .chip(mapping))
-        let report = trainer.runEpoch()
+        let report = try! trainer.runEpoch()
         return RepetitionResult(
             synapticEvents: 2 * report.synapticEvents, forwardSynapticEvents: report.synapticEvents, samples: inputs.count,
             spikesPerPopulation: [], checksum: report.trainLoss)

@@ -96,6 +96,10 @@ public struct EmulationCounters: Sendable, Equatable {
     public var latePackets: UInt64 = 0
     /// Packets that overtook an earlier packet between the same two cores (must be 0).
     public var reorderedPackets: UInt64 = 0
+    /// Backward pass: spike-log entries the cores could not keep (``ChipDescription/CoreSpec/spikeLogEntries``
+    /// exceeded under the `count` overflow policy). Their events are left out of the backward
+    /// pass, so the gradients are no longer exact.
+    public var spikeLogDropped: UInt64 = 0
 
     package init(cores: Int, routers: Int) {
         // One array per phase (not one shared by all, which the first count would copy).
@@ -115,6 +119,7 @@ public struct EmulationCounters: Sendable, Equatable {
         packetsDelivered = 0
         packetsDropped = 0
         latePackets = 0
+        spikeLogDropped = 0
         reorderedPackets = 0
     }
 }

@@ -72,6 +72,7 @@ extension EmulationResult {
             "dropped": .count(counters.packetsDropped), "late": .count(counters.latePackets),
             "reordered": .count(counters.reorderedPackets),
         ]
+        report["spike_log_dropped"] = .count(counters.spikeLogDropped)
         report["exact"] = .bool(isExact)
         let sparsity = sparsity(network: network, placement: mapping.placement)
         var phaseObject = JSONObject()
@@ -81,8 +82,11 @@ extension EmulationResult {
         return .object(report)
     }
 
-    /// No packet arrived late and none overtook another: the emulated spikes are exact.
-    public var isExact: Bool { counters.latePackets == 0 && counters.reorderedPackets == 0 }
+    /// No packet was lost, arrived late or overtook another, and no spike-log entry was dropped:
+    /// the emulated spikes (and gradients) equal the reference's.
+    public var isExact: Bool {
+        counters.latePackets == 0 && counters.reorderedPackets == 0 && counters.packetsDropped == 0 && counters.spikeLogDropped == 0
+    }
 
     func seconds(_ ps: Picoseconds) -> Double { Double(ps) * 1e-12 }
 

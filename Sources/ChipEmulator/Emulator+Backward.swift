@@ -50,6 +50,7 @@ extension Emulator {
                 "the \(loss.name) loss needs \(loss.outputKind == .lif ? "spiking (lif)" : "readout (li)") outputs, but the output population is \(kinds[output].rawValue)")
         }
         if loss.needsLabel, label == nil { throw EmulatorError("the \(loss.name) loss needs the sample's label") }
+        try applySpikeLogCapacity()
         let evaluation = evaluate(loss, label: label)
 
         // Reset the backward state; the forward counters stay.
@@ -109,6 +110,47 @@ extension Emulator {
         makespan = max(makespan, kernel.now)
         return BackwardResult(
             loss: evaluation, gradients: backwardGradients, counters: counters, latency: makespan, tangentGuarded: tangentGuardCount)
+    }
+
+    // MARK: - The spike log
+
+    /// The key of a spike-log entry in ``droppedLog``: spike `spike` of one of the core's own
+    /// neurons (`own`) or reaching it from elsewhere.
+    @inline(__always) func spikeLogKey(core: Int, spike: Int32, own: Bool) -> Int64 {
+        Int64(core) << 33 | Int64(spike) << 1 | (own ? 1 : 0)
+    }
+
+    /// Applies the chip's spike-log capacity to the forward pass just run (design.md §6): a core
+    /// keeps, for the backward pass, its own neurons' spikes and each presynaptic spike that
+    /// reached it (once per core, whatever the number of synapses or delays). A core that needs
+    /// more than `/core/spike_log_entries` fails the run (`spike_log_overflow: "error"`) or keeps
+    /// the earliest entries in model time and drops the rest (`"count"`): the backward pass then
+    /// skips their events — no jump for a dropped own spike, no gradient or error partial sum for
+    /// a dropped arrival — and ``EmulationCounters/spikeLogDropped`` counts them.
+    mutating func applySpikeLogCapacity() throws(EmulatorError) {
+        droppedLog.removeAll(keepingCapacity: true)
+        guard let capacity = chip.core.spikeLogEntries else { return }
+        for core in 0..<layout.coreCount where !layout.stagesOfCore[core].isEmpty {
+            var entries: [(time: Double, spike: Int32, own: Bool)] = []
+            var received = Set<Int32>()
+            for s in layout.stagesOfCore[core] {
+                for entry in stageLog[s] {
+                    if entry.kind == .spike {
+                        entries.append((spikes.time[Int(entry.spike)], entry.spike, true))
+                    } else if received.insert(entry.spike).inserted {
+                        entries.append((spikes.time[Int(entry.spike)], entry.spike, false))
+                    }
+                }
+            }
+            guard entries.count > capacity else { continue }
+            if chip.core.spikeLogOverflow == .error {
+                throw EmulatorError(
+                    "core \(core) must keep \(entries.count) spike-log entries for the backward pass (its neurons' spikes and the presynaptic spikes reaching it), more than the chip's \(capacity) (/core/spike_log_entries): spread the network over more cores, or set /core/spike_log_overflow to \"count\" to drop the excess (the gradients are then not exact)")
+            }
+            entries.sort { a, b in a.time != b.time ? a.time < b.time : a.spike != b.spike ? a.spike < b.spike : !a.own && b.own }
+            for entry in entries[capacity...] { droppedLog.insert(spikeLogKey(core: core, spike: entry.spike, own: entry.own)) }
+            counters.spikeLogDropped += UInt64(entries.count - capacity)
+        }
     }
 
     // MARK: - The reverse window protocol
@@ -213,6 +255,7 @@ extension Emulator {
             let t = time(of: entry)
             guard windowOf(t) >= w else { break }
             logPosition[stage] -= 1
+            if !droppedLog.isEmpty && droppedLog.contains(spikeLogKey(core: core, spike: entry.spike, own: entry.kind == .spike)) { continue }
             let k = Int(entry.spike)
             switch entry.kind {
             case .spike:

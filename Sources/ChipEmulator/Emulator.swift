@@ -128,6 +128,8 @@ public struct Emulator: Sendable {
     var backComputing: [Bool]
     var backMarkers: [Int32]
     var tangentGuardCount = 0
+    /// Spike-log entries the cores could not keep in the last backward pass (``spikeLogKey(core:spike:own:)``).
+    var droppedLog: Set<Int64> = []
     /// Readout losses: per stage, the max-voltage impulses (latest first) and the next to apply;
     /// the exp-voltage source coefficient per readout (empty: none).
     var stageImpulses: [[Impulse]]

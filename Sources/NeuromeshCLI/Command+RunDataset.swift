@@ -30,7 +30,7 @@ struct DatasetRunSummary {
         let messages = result.messages()
         spikePackets += Double(messages.spikePackets)
         syncMessages += Double(messages.sync)
-        exact = exact && result.counters.latePackets == 0 && result.counters.reorderedPackets == 0
+        exact = exact && result.isExact
     }
 }
 

@@ -124,18 +124,24 @@ let trainCommand = Command(
         while trainer.epoch < configuration.epochs {
             let start = clock.now
             let epoch = trainer.epoch + 1
-            let report = trainer.runEpoch { progress in
-                guard console.isTerminal && !json else { return }
-                // A live line: progress, loss and accuracy so far, events/s, the time left for the run.
-                let elapsed = (clock.now - runStart).seconds
-                let epochSeconds = max((clock.now - start).seconds, 1e-9)
-                let done = Double(epoch - 1 - firstEpoch) + Double(progress.batch) / Double(progress.batches)
-                let left = elapsed / max(done, 1e-9) * (Double(configuration.epochs - firstEpoch) - done)
-                let width = 20
-                let filled = min(width, Int(Double(width) * Double(progress.batch) / Double(progress.batches)))
-                let rate = 2 * Double(progress.synapticEvents) / epochSeconds / 1e6
-                console.out(
-                    "\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(progress.batch)/\(progress.batches), loss \(String(format: "%.4f", progress.loss)), acc \(String(format: "%.1f", 100 * progress.accuracy)) %, \(String(format: "%.1f", rate)) M events/s, ETA \(formatSeconds(left))   ")
+            let report: EpochReport
+            do throws(EmulatorError) {
+                report = try trainer.runEpoch { progress in
+                    guard console.isTerminal && !json else { return }
+                    // A live line: progress, loss and accuracy so far, events/s, the time left for the run.
+                    let elapsed = (clock.now - runStart).seconds
+                    let epochSeconds = max((clock.now - start).seconds, 1e-9)
+                    let done = Double(epoch - 1 - firstEpoch) + Double(progress.batch) / Double(progress.batches)
+                    let left = elapsed / max(done, 1e-9) * (Double(configuration.epochs - firstEpoch) - done)
+                    let width = 20
+                    let filled = min(width, Int(Double(width) * Double(progress.batch) / Double(progress.batches)))
+                    let rate = 2 * Double(progress.synapticEvents) / epochSeconds / 1e6
+                    console.out(
+                        "\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(progress.batch)/\(progress.batches), loss \(String(format: "%.4f", progress.loss)), acc \(String(format: "%.1f", 100 * progress.accuracy)) %, \(String(format: "%.1f", rate)) M events/s, ETA \(formatSeconds(left))   ")
+                }
+            } catch {
+                if console.isTerminal && !json { console.out("\r\u{1B}[2K") }
+                throw CLIError.failure("training on \(chipName.map { "chip \($0)" } ?? "the reference") stopped in epoch \(epoch): \(error.message)")
             }
             let seconds = (clock.now - start).seconds
             last = report
@@ -180,6 +186,10 @@ let trainCommand = Command(
                 console.out(line + "\n")
             }
         }
+        /// The test accuracy of the current weights (when no epoch ran, e.g. a resumed finished run).
+        func testAccuracy() throws -> Double {
+            do throws(EmulatorError) { return try trainer.accuracy(on: testInputs) } catch { throw CLIError.failure("evaluating the test split: \(error.message)") }
+        }
         if let save {
             do {
                 try NetworkFile.save(trainer.network, to: save)
@@ -189,11 +199,11 @@ let trainCommand = Command(
         }
         if json {
             console.out(JSONWriter.string(.object(JSONObject([
-                ("final", true), ("epochs", .count(trainer.epoch)), ("test_accuracy", .finite(last?.testAccuracy ?? trainer.accuracy(on: testInputs))),
+                ("final", true), ("epochs", .count(trainer.epoch)), ("test_accuracy", .finite(try last?.testAccuracy ?? testAccuracy())),
                 ("seed", .count(seed)), ("saved", save.map { .string($0) } ?? .null),
             ])), style: .compact) + "\n")
         } else {
-            console.out("Test accuracy: \(String(format: "%.2f", 100 * (last?.testAccuracy ?? trainer.accuracy(on: testInputs)))) %\(save.map { "; network saved to \($0)" } ?? "")\n")
+            console.out("Test accuracy: \(String(format: "%.2f", 100 * (try last?.testAccuracy ?? testAccuracy()))) %\(save.map { "; network saved to \($0)" } ?? "")\n")
         }
         return 0
     })

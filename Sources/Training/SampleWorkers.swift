@@ -14,6 +14,9 @@ struct SampleResult: Sendable {
     var events: Int
     var tangentGuarded: Int
     var costs: ChipTrainingCosts? = nil
+    /// Why the chip could not emulate the sample (for instance, a core's spike log overflowed
+    /// under the `error` policy); the other fields are then meaningless.
+    var failure: EmulatorError? = nil
 }
 
 /// One simulator per host thread — the reference or an emulator of the backend's mapping — made
@@ -80,7 +83,8 @@ struct SampleWorkers: ~Copyable {
     ///
     /// - Parameter gradients: room for `inputs.count` gradient rows of ``gradientLength``; sample
     ///   `i`'s `∂L/∂w` is written to row `i`. `nil`: forward passes only.
-    func evaluate(_ inputs: [InputSpikes], loss: Loss, gradients: UnsafeMutableBufferPointer<Double>?) -> [SampleResult] {
+    /// - Throws: the failure of the first sample (in input order) the chip could not emulate.
+    func evaluate(_ inputs: [InputSpikes], loss: Loss, gradients: UnsafeMutableBufferPointer<Double>?) throws(EmulatorError) -> [SampleResult] {
         precondition(gradients.map { $0.count >= inputs.count * gradientLength } ?? true)
         let results = UnsafeMutableBufferPointer<SampleResult>.allocate(capacity: inputs.count)
         defer { results.deallocate() }
@@ -109,6 +113,9 @@ struct SampleWorkers: ~Copyable {
         }
         let array = Array(results)
         results.baseAddress!.deinitialize(count: inputs.count)
+        if let i = array.firstIndex(where: { $0.failure != nil }) {
+            throw EmulatorError("sample \(i) of the batch could not be emulated: \(array[i].failure!.message)")
+        }
         return array
     }
 
@@ -141,7 +148,9 @@ struct SampleWorkers: ~Copyable {
         _ emulator: inout Emulator, _ input: InputSpikes, loss: Loss, gradient row: UnsafeMutableBufferPointer<Double>?, offsets: [Int]
     ) -> SampleResult {
         var forward: EmulationResult
-        do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch { fatalError("emulation failed: \(error.message)") }
+        do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch {
+            return SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
+        }
         var costs = ChipTrainingCosts()
         let forwardEnergy = forward.energy(phase: .forward)
         costs.forwardEnergy = forwardEnergy.total
@@ -160,7 +169,9 @@ struct SampleWorkers: ~Copyable {
         // without copying them first.
         forward.counters = EmulationCounters(cores: 0, routers: 0)
         let backward: BackwardResult
-        do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch { fatalError("backward pass failed: \(error.message)") }
+        do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch {
+            return SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
+        }
         store(backward.gradients.weights, in: row, offsets: offsets)
         var both = forward
         both.counters = backward.counters

@@ -134,7 +134,10 @@ public struct Trainer: Sendable {
     }
 
     /// Runs one epoch; `progress` is called after each batch.
-    public mutating func runEpoch(progress: (Progress) -> Void = { _ in }) -> EpochReport {
+    ///
+    /// - Throws: ``EmulatorError`` when the chip cannot emulate a sample (the epoch is abandoned,
+    ///   the weights keep their last update).
+    public mutating func runEpoch(progress: (Progress) -> Void = { _ in }) throws(EmulatorError) -> EpochReport {
         let order = order(epoch: epoch)
         let batchSize = configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
@@ -154,7 +157,7 @@ public struct Trainer: Sendable {
         for b in 0..<batches {
             let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
             workers.setWeights(network.projections.map(\.weights))
-            let results = workers.evaluate(indices.map { train[$0] }, loss: configuration.loss, gradients: rows)
+            let results = try workers.evaluate(indices.map { train[$0] }, loss: configuration.loss, gradients: rows)
             // The batch gradient: the per-sample gradients' mean, summed in sample order.
             batchGradient.update(repeating: 0)
             let scale = 1 / Double(indices.count)
@@ -195,7 +198,7 @@ public struct Trainer: Sendable {
         workers.setWeights(network.projections.map(\.weights))
         let report = EpochReport(
             epoch: epoch + 1, trainLoss: lossSum / Double(order.count - silent), silentLabelSamples: silent, trainAccuracy: Double(correct) / Double(order.count),
-            testAccuracy: accuracy(on: test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
+            testAccuracy: try accuracy(on: test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
             chip: costs)
         epoch += 1
         learningRate *= configuration.learningRateDecay
@@ -203,15 +206,15 @@ public struct Trainer: Sendable {
     }
 
     /// The fraction of `inputs` classified correctly by the current weights.
-    public func accuracy(on inputs: [InputSpikes]) -> Double {
+    public func accuracy(on inputs: [InputSpikes]) throws(EmulatorError) -> Double {
         guard !inputs.isEmpty else { return 0 }
-        return accuracy(on: inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
+        return try accuracy(on: inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
     }
 
     /// The fraction of `inputs` classified correctly by `workers`, which hold the current weights.
-    private func accuracy(on inputs: [InputSpikes], workers: borrowing SampleWorkers) -> Double {
+    private func accuracy(on inputs: [InputSpikes], workers: borrowing SampleWorkers) throws(EmulatorError) -> Double {
         guard !inputs.isEmpty else { return 0 }
-        let results = workers.evaluate(inputs, loss: configuration.loss, gradients: nil)
+        let results = try workers.evaluate(inputs, loss: configuration.loss, gradients: nil)
         return Double(zip(results, inputs).filter { $0.0.prediction == $0.1.label }.count) / Double(inputs.count)
     }
 }

@@ -53,12 +53,12 @@ struct TrainerTests {
     }
 
     /// The same seed gives bit-identical weights whatever the number of threads.
-    @Test func resultsDoNotDependOnTheThreadCount() {
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
         var one = Self.setup(samples: 96, threads: 1)
         var two = Self.setup(samples: 96, threads: 2)
         var three = Self.setup(samples: 96, threads: 3)
         for _ in 0..<2 {
-            let a = one.runEpoch(), b = two.runEpoch(), c = three.runEpoch()
+            let a = try one.runEpoch(), b = try two.runEpoch(), c = try three.runEpoch()
             #expect(a == b)
             #expect(a == c)
         }
@@ -68,11 +68,11 @@ struct TrainerTests {
     }
 
     /// Training lowers the loss and raises the accuracy on the samples it sees.
-    @Test func trainingImprovesTheFit() {
+    @Test func trainingImprovesTheFit() throws {
         var trainer = Self.setup(samples: 160, threads: 2)
-        let first = trainer.runEpoch()
+        let first = try trainer.runEpoch()
         var last = first
-        for _ in 0..<5 { last = trainer.runEpoch() }
+        for _ in 0..<5 { last = try trainer.runEpoch() }
         #expect(last.trainLoss < first.trainLoss, "loss \(first.trainLoss) → \(last.trainLoss)")
         #expect(last.trainAccuracy > first.trainAccuracy, "accuracy \(first.trainAccuracy) → \(last.trainAccuracy)")
         #expect(abs(last.learningRate - 1e-2 * pow(0.95, 5)) < 1e-15)
@@ -101,7 +101,7 @@ struct TrainerTests {
             if evaluation.prediction == input.label { correct += 1 }
         }
         #expect(silent > 0 && kept > 0)
-        let report = trainer.runEpoch()  // one batch: the loss is measured before the update
+        let report = try trainer.runEpoch()  // one batch: the loss is measured before the update
         #expect(report.silentLabelSamples == silent)
         #expect(abs(report.trainLoss - sum / Double(kept)) <= 1e-12 * abs(report.trainLoss))
         #expect(report.trainAccuracy == Double(correct) / Double(data.count))
@@ -130,7 +130,7 @@ struct ChipTrainerTests {
 
     /// On the chip: the same trajectory (to rounding) as the reference, costs by phase, and the
     /// same bytes whatever the thread count.
-    @Test func chipTrainingMatchesTheReferenceAndIsDeterministic() {
+    @Test func chipTrainingMatchesTheReferenceAndIsDeterministic() throws {
         let chip = Self.chip()
         func onChip(_ network: Network) -> TrainingBackend {
             .chip(try! Mapping.map(NetworkShape(network), onto: chip, strategy: .spread, options: MappingOptions(learning: .adam)))
@@ -138,7 +138,7 @@ struct ChipTrainerTests {
         var one = Self.trainer(threads: 1, backend: onChip)
         var two = Self.trainer(threads: 2, backend: onChip)
         var reference = Self.trainer(threads: 1) { _ in .reference }
-        let a = one.runEpoch(), b = two.runEpoch(), r = reference.runEpoch()
+        let a = try one.runEpoch(), b = try two.runEpoch(), r = try reference.runEpoch()
         #expect(a == b)
         #expect(one.network == two.network)
         #expect(abs(a.trainLoss - r.trainLoss) <= 1e-9 * abs(r.trainLoss))
