@@ -11,8 +11,10 @@ import SpikingModel
 /// spikes that must be delivered within the window they are emitted in): inputs are level 0,
 /// populations they drive level 1, and so on. A core computes a window level by level, and a
 /// stage waits only for the stages that can send it spikes within that window. This keeps the
-/// exact semantics whatever the placement, as long as the stage graph has no cycle — a cycle
-/// needs a recurrent connection with a delay shorter than the window between two cores.
+/// exact semantics whatever the placement, as long as the level graph has no cycle: a loop of
+/// projections between different populations needs a delay of at least one window somewhere
+/// (even when they share a core — levels belong to populations); a population's projection
+/// onto itself is handled inside its stage.
 ///
 /// Cores are the chip's cores, plus one pseudo-core for the I/O port (index ``portCore``),
 /// which injects the input populations' spikes as stage 0.

@@ -160,14 +160,22 @@ extension Loss {
             }
             return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [])
         case .spikeTimeSum:
-            var value = 0.0
-            var errors: [(spike: Int32, value: Double)] = []
+            // Summed in the canonical order (time, then neuron), which is the reference's
+            // emission order, so a record kept core by core gives the same bits.
+            var outputSpikes: [Int32] = []
             for k in 0..<spikes.count {
                 let o = Int(spikes.neuron[k]) - outputStart
-                if o >= 0, o < outputSize {
-                    value += spikes.time[k]
-                    errors.append((Int32(k), 1))
-                }
+                if o >= 0, o < outputSize { outputSpikes.append(Int32(k)) }
+            }
+            outputSpikes.sort { a, b in
+                let (ta, tb) = (spikes.time[Int(a)], spikes.time[Int(b)])
+                return ta != tb ? ta < tb : spikes.neuron[Int(a)] < spikes.neuron[Int(b)]
+            }
+            var value = 0.0
+            var errors: [(spike: Int32, value: Double)] = []
+            for k in outputSpikes {
+                value += spikes.time[Int(k)]
+                errors.append((k, 1))
             }
             return LossEvaluation(value: value, prediction: nil, spikeTimeErrors: errors, readoutErrors: [])
         case .maxVoltage, .expVoltage:
