@@ -120,7 +120,7 @@ struct ChipDecoder {
         let depth = object.required("buffer_depth_packets")?.int(in: ChipLimits.bufferPackets)
         let policyNode = object.optional("queue_policy")
         let policy = policyNode.map { $0.enumeration(QueuePolicy.self) } ?? .lossless
-        let pipeline = object.required("pipeline_latency_s")?.nonNegativeDouble()
+        let pipeline = object.required("pipeline_latency_s")?.latency()
         let width = object.required("link_width_bits")?.int(in: ChipLimits.bits)
         object.finish()
         guard let routing, let multicast, let depth, let policy, let pipeline, let width else { return nil }
@@ -158,7 +158,7 @@ struct ChipDecoder {
         let mode = object.required("mode")?.enumeration(SyncMode.self)
         let latencyNode = object.required("latency_s")
         let latency = latencyNode.flatMap(syncLatency)
-        let energy = object.required("energy_j")?.nullableNonNegativeDouble()
+        let energy = object.required("energy_j")?.nullableEnergy()
         object.finish()
         guard let mode, let latency, let energy else { return nil }
         if let latencyNode, mode == .dataflow, case .byRouters = latency {
@@ -171,7 +171,7 @@ struct ChipDecoder {
     func syncLatency(_ node: JSONNode) -> SyncLatency? {
         switch node.value {
         case .null: return .unknown
-        case .number: return node.nonNegativeDouble().map(SyncLatency.constant)
+        case .number: return node.latency().map(SyncLatency.constant)
         case .array:
             guard let elements = node.array() else { return nil }
             if elements.isEmpty {
@@ -187,7 +187,7 @@ struct ChipDecoder {
                 }
                 let routersNode = object.required("routers")
                 let routers = routersNode?.int(in: ChipLimits.routers)
-                let latency = object.required("latency_s")?.nonNegativeDouble()
+                let latency = object.required("latency_s")?.latency()
                 object.finish()
                 guard let routers, let latency else {
                     ok = false
@@ -264,8 +264,8 @@ struct ChipDecoder {
 
     func operationCost(_ node: JSONNode) -> OperationCost? {
         guard let object = node.object() else { return nil }
-        let energy = object.required("energy_j")?.nullableNonNegativeDouble()
-        let latency = object.required("latency_s")?.nullableNonNegativeDouble()
+        let energy = object.required("energy_j")?.nullableEnergy()
+        let latency = object.required("latency_s")?.nullableLatency()
         object.finish()
         guard let energy, let latency else { return nil }
         return OperationCost(energy: energy, latency: latency)

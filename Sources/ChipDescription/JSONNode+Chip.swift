@@ -15,6 +15,25 @@ extension JSONNode {
         string(oneOf: E.allCases.map(\.rawValue)).flatMap(E.init(rawValue:))
     }
 
+    /// A latency in seconds, `0 ... ChipLimits.maxLatency`.
+    func latency() -> Double? {
+        double("must be between 0 and \(ChipLimits.maxLatency) s (a latency per operation or message)") { $0 >= 0 && $0 <= ChipLimits.maxLatency }
+    }
+
+    /// `null` (unknown) or a latency (``latency()``).
+    func nullableLatency() -> Double?? {
+        if isNull { return .some(nil) }
+        guard let x = latency() else { return nil }
+        return .some(x)
+    }
+
+    /// `null` (unknown) or an energy in joules, `0 ... ChipLimits.maxEnergy`.
+    func nullableEnergy() -> Double?? {
+        if isNull { return .some(nil) }
+        guard let x = double("must be between 0 and \(ChipLimits.maxEnergy) J (an energy per operation or message)", { $0 >= 0 && $0 <= ChipLimits.maxEnergy }) else { return nil }
+        return .some(x)
+    }
+
     /// A string that is not empty.
     func nonEmptyString() -> String? {
         guard let s = string() else { return nil }
@@ -41,4 +60,10 @@ enum ChipLimits {
     static let bufferPackets = 1...(1 << 20)
     static let bits = 1...4096
     static let routers = 1...(1 << 24)
+    /// One millisecond per operation or message: six orders of magnitude above real chips, and
+    /// small enough that the picosecond clock (64 bits, ≈ 5 hours) holds ten million of them.
+    static let maxLatency = 1e-3
+    /// One joule per operation or message: far above any chip, and small enough that totals
+    /// over any run stay finite.
+    static let maxEnergy = 1.0
 }

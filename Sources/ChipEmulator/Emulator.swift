@@ -138,6 +138,9 @@ public struct Emulator: Sendable {
     /// The smallest jump denominator `I − ϑ`, relative to ϑ (as in ``ReferenceSimulator``).
     public var tangentGuard = 1e-9
 
+    /// The most windows a trial may have (the emulator keeps per-window input lists).
+    public static let maxWindows = 10_000_000
+
     /// Emulation stops with an error after this many hardware events without finishing.
     public var eventLimit: UInt64 = 2_000_000_000
     /// Emulation stops with an error once the trial has this many model-time events (spikes and
@@ -160,6 +163,11 @@ public struct Emulator: Sendable {
         guard slots <= 1 << 27 else {
             throw EmulatorError(
                 "the chip's router buffers (\(chip.mesh.routerCount) routers × \(chip.mesh.coresPerRouter + 5) inputs × \(chip.router.bufferDepthPackets) packets) are too large to emulate in memory (at most \(1 << 27) packet slots)")
+        }
+        let windows = network.duration / chip.time.window
+        guard windows.isFinite, windows < Double(Self.maxWindows) else {
+            throw EmulatorError(
+                "a trial of \(network.duration) s in windows of \(chip.time.window) s (/time/window_s) has \(windows) windows; the emulator handles at most \(Self.maxWindows): use a longer window or a shorter trial")
         }
         self.chip = chip
         self.network = network

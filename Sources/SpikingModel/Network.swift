@@ -129,6 +129,13 @@ public struct Network: Sendable, Equatable {
     /// The population losses read (by default the last one).
     public var output: PopulationID
 
+    /// The longest trial a network file may ask for, in seconds: far beyond any experiment, and
+    /// short enough that times and window counts stay well within `Double` and `Int` arithmetic.
+    public static let maxDuration = 1e4
+    /// The time constants a network file may give, in seconds (a nanosecond to ~3 hours: below a
+    /// nanosecond the decay underflows within one picosecond-scale step and activity runs away).
+    public static let timeConstants = 1e-9...1e4
+
     public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
         self.populations = populations
         self.projections = projections

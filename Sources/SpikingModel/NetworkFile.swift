@@ -38,7 +38,9 @@ public enum NetworkFile {
         if let format = object.required("format"), let text = format.string(), text != NetworkFile.format {
             format.report("unsupported format \"\(text)\" (expected \"\(NetworkFile.format)\")")
         }
-        let duration = object.required("duration_s")?.positiveDouble()
+        let duration = object.required("duration_s")?.double("must be greater than 0 and at most \(Network.maxDuration) s") {
+            $0 > 0 && $0 <= Network.maxDuration
+        }
 
         var populations: [Population] = []
         var populationsValid = true
@@ -102,8 +104,8 @@ public enum NetworkFile {
             guard let name, let size else { return nil }
             return Population(name: name, kind: .input, size: size)
         }
-        let tauMem = object.required("tau_mem_s")?.positiveDouble()
-        let tauSyn = object.required("tau_syn_s")?.positiveDouble()
+        let tauMem = object.required("tau_mem_s")?.timeConstant()
+        let tauSyn = object.required("tau_syn_s")?.timeConstant()
         let thresholdNode = object.optional("threshold")
         let threshold = thresholdNode.map { $0.positiveDouble() } ?? 1
         let reset = object.optional("reset").map { $0.double() } ?? 0
@@ -268,5 +270,13 @@ public enum InputFile {
         object["spikes"] = .array(input.times.map { .numbers($0) })
         if let label = input.label { object["label"] = .count(label) }
         return .object(object)
+    }
+}
+
+extension JSONNode {
+    /// A time constant in seconds, within ``Network/timeConstants``.
+    func timeConstant() -> Double? {
+        let range = Network.timeConstants
+        return double("must be between \(range.lowerBound) and \(range.upperBound) s") { range.contains($0) }
     }
 }

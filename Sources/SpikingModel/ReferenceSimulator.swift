@@ -60,8 +60,9 @@ public struct ReferenceSimulator: Sendable {
     /// each keeps 16–24 bytes for the backward pass), and ``eventLimitReached`` says so: a
     /// runaway network (say, an excitatory loop without delays) would otherwise fill the memory.
     public var eventLimit = ReferenceSimulator.defaultEventLimit
-    /// 20 million events: about half a gigabyte of records, far beyond any trial of the paper's networks.
-    public static let defaultEventLimit = 20_000_000
+    /// 10 million events: a few hundred megabytes of records at most, and 50 times the events
+    /// of an MNIST-sized trial (784-1000-10).
+    public static let defaultEventLimit = 10_000_000
     /// The last forward pass stopped at ``eventLimit``: its spikes, log and gradients are incomplete.
     public internal(set) var eventLimitReached = false
 

@@ -162,15 +162,16 @@ public struct JSONNode {
             mismatch("an integer")
             return nil
         }
-        guard x.rounded() == x, x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
-            if x.rounded() != x {
-                report("expected an integer, found \(x)")
-            } else {
-                report("\(Int(x)) is out of range: must be between \(range.lowerBound) and \(range.upperBound)")
-            }
+        guard x.rounded() == x else {
+            report("expected an integer, found \(x)")
             return nil
         }
-        return Int(x)
+        // (`Int(exactly:)`: a value beyond ±2⁶³ must be reported, not converted.)
+        guard let n = Int(exactly: x), range.contains(n) else {
+            report("\(Int(exactly: x).map(String.init) ?? "\(x)") is out of range: must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return n
     }
 
     public func bool() -> Bool? {

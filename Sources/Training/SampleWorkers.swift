@@ -14,8 +14,8 @@ struct SampleResult: Sendable {
     var events: Int
     var tangentGuarded: Int
     var costs: ChipTrainingCosts? = nil
-    /// Why the chip could not emulate the sample (for instance, a core's spike log overflowed
-    /// under the `error` policy); the other fields are then meaningless.
+    /// Why the sample could not be simulated (runaway activity) or emulated (for instance, a
+    /// core's spike log overflowed under the `error` policy); the other fields are then meaningless.
     var failure: EmulatorError? = nil
 }
 
@@ -114,7 +114,7 @@ struct SampleWorkers: ~Copyable {
         let array = Array(results)
         results.baseAddress!.deinitialize(count: inputs.count)
         if let i = array.firstIndex(where: { $0.failure != nil }) {
-            throw EmulatorError("sample \(i) of the batch could not be emulated: \(array[i].failure!.message)")
+            throw EmulatorError("sample \(i) of the batch could not be simulated: \(array[i].failure!.message)")
         }
         return array
     }
@@ -138,6 +138,11 @@ struct SampleWorkers: ~Copyable {
         } else {
             simulator.forward(input)
             evaluation = simulator.evaluate(loss, label: input.label)
+        }
+        if simulator.eventLimitReached {
+            return SampleResult(
+                loss: .nan, prediction: nil, events: 0, tangentGuarded: 0,
+                failure: EmulatorError(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)))
         }
         return SampleResult(
             loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: simulator.forwardSynapticEvents,

@@ -92,6 +92,21 @@ struct EmulatorConservationTests {
         return try emulator.run(input)
     }
 
+    /// A window so short that the trial would need billions of windows is refused up front,
+    /// not allocated.
+    @Test func tooManyWindowsAreRefused() throws {
+        var chip = loadChip("tiny.json")
+        chip.time.window = 1e-12
+        let network = layeredNetwork([2, 3, 2])
+        let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .spread)
+        do {
+            _ = try Emulator(network: network, mapping: mapping)
+            Issue.record("accepted \(network.duration / chip.time.window) windows")
+        } catch {
+            #expect(error.message.contains("/time/window_s"), "\(error.message)")
+        }
+    }
+
     /// A runaway network stops at the model-time event limit with an error on every chip.
     @Test func runawayActivityStopsWithAnError() throws {
         let populations = [Population(name: "in", kind: .input, size: 1), Population(name: "h", kind: .lif, size: 1)]

@@ -50,6 +50,9 @@ struct NetworkFileTests {
         (#"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [{"name": "a", "kind": "input", "size": 1}, {"name": "b", "kind": "lif", "size": 1, "tau_mem_s": 1, "tau_syn_s": 1}], "projections": [{"from": "b", "to": "a", "weights": [[1]]}]}"#, "/projections/0/to"),
         (#"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [{"name": "a", "kind": "input", "size": 1}, {"name": "a", "kind": "lif", "size": 1, "tau_mem_s": 1, "tau_syn_s": 1}], "projections": []}"#, "/populations/1"),
         (#"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [{"name": "a", "kind": "input", "size": 1}], "projections": []}"#, "/"),
+        (#"{"format": "neuromesh-network/1", "duration_s": 1e9, "populations": [{"name": "a", "kind": "input", "size": 1}], "projections": []}"#, "/duration_s"),
+        (#"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [{"name": "a", "kind": "lif", "size": 2, "tau_mem_s": 1e-300, "tau_syn_s": 1}], "projections": []}"#, "/populations/0/tau_mem_s"),
+        (#"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [{"name": "a", "kind": "lif", "size": 2e23, "tau_mem_s": 1, "tau_syn_s": 1}], "projections": []}"#, "/populations/0/size"),
         (#"{"format": "neuromesh-network/1", "duration_s": 1, "output": "zz", "populations": [{"name": "a", "kind": "input", "size": 1}, {"name": "b", "kind": "lif", "size": 1, "tau_mem_s": 1, "tau_syn_s": 1}], "projections": []}"#, "/output"),
     ])
     func malformedNetworksNameTheJSONPath(text: String, path: String) {

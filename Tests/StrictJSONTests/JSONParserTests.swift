@@ -71,6 +71,22 @@ struct JSONReaderTests {
         #expect(messages.contains { $0.hasPrefix("f.json: /extra: unknown member \"extra\"") })
     }
 
+    /// Integers beyond ±2⁶³ (which no `Int` holds) are reported as out of range, not converted.
+    @Test func hugeIntegersAreOutOfRangeNotATrap() throws {
+        let value = try JSONParser.parse(#"{"a": 1e23, "b": 9223372036854775807, "c": -1e30, "d": 9223372036854775806}"#)
+        let diagnostics = JSONDiagnostics(file: "f.json")
+        let root = try #require(JSONNode(value: value, diagnostics: diagnostics).object())
+        #expect(root.required("a")?.int(in: 0...Int.max) == nil)
+        #expect(root.required("b")?.int(in: 0...Int.max) == nil)  // rounds to 2⁶³ as a double
+        #expect(root.required("c")?.int(in: Int.min...Int.max) == nil)
+        #expect(root.required("d")?.int(in: 0...10) == nil)
+        root.finish()
+        let messages = diagnostics.issues.map(\.description)
+        #expect(messages.contains("f.json: /a: 1e+23 is out of range: must be between 0 and \(Int.max)"))
+        #expect(messages.contains("f.json: /c: -1e+30 is out of range: must be between \(Int.min) and \(Int.max)"))
+        #expect(messages.count == 4)
+    }
+
     @Test func pointerEscapesSpecialCharacters() {
         #expect(JSONPath.root.appending("a/b").appending("c~d").appending(3).description == "/a~1b/c~0d/3")
     }
