@@ -49,7 +49,7 @@ let trainCommand = Command(
 
         """,
     run: { arguments, console in
-        let json = arguments.flag("json")
+        let json = try arguments.flag("json")
         guard let dataset = try arguments.choice("dataset", ["yinyang"]) else {
             throw CLIError.usage("missing required option --dataset (yinyang)")
         }
@@ -69,7 +69,7 @@ let trainCommand = Command(
         let chipPath = try arguments.option("chip")
         let placement = try PlacementOptions(&arguments)
         let checkpointDirectory = try arguments.option("checkpoint")
-        let resume = arguments.flag("resume")
+        let resume = try arguments.flag("resume")
         try arguments.finish()
         if resume && checkpointDirectory == nil { throw CLIError.usage("--resume needs --checkpoint DIR") }
         precondition(dataset == "yinyang")
