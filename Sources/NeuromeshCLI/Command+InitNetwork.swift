@@ -80,6 +80,7 @@ let initNetworkCommand = Command(
         }
         let out = try arguments.option("out")
         try arguments.finish()
+        if let out { try OutputPath.checkFile(out, option: "out") }
 
         let network = NetworkBuilder.layered(
             sizes: sizes.map { $0! }, output: outputKind == "li" ? .li : .lif,
@@ -90,7 +91,7 @@ let initNetworkCommand = Command(
             do {
                 try JSONFile.writeAtomically(text, to: out)
             } catch {
-                throw CLIError.failure("cannot write \(out): \(error.localizedDescription)")
+                throw OutputPath.writeFailure(out, error)
             }
             console.err("wrote \(out): \(sizes.map { String($0!) }.joined(separator: "-")) network, \(network.synapseCount) synapses, seed \(seed)\n")
         } else {
