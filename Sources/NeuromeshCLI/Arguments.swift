@@ -16,9 +16,13 @@ struct Arguments {
     var wantsHelp: Bool { tokens.contains("--help") || tokens.contains("-h") }
 
     /// Whether `--name` is present (a flag takes no value).
-    mutating func flag(_ name: String) -> Bool {
+    mutating func flag(_ name: String) throws(CLIError) -> Bool {
+        if let given = tokens.first(where: { $0.hasPrefix("--\(name)=") }) {
+            throw .usage("option --\(name) takes no value, got '\(given)'")
+        }
         guard let i = tokens.firstIndex(of: "--" + name) else { return false }
         tokens.remove(at: i)
+        if tokens.contains("--" + name) { throw .usage("option --\(name) is given more than once") }
         return true
     }
 
@@ -31,17 +35,23 @@ struct Arguments {
             }
             let value = tokens[i + 1]
             tokens.removeSubrange(i...(i + 1))
-            if tokens.contains(key) || tokens.contains(where: { $0.hasPrefix(key + "=") }) {
-                throw .usage("option \(key) is given more than once")
-            }
+            try checkNotRepeated(key)
             return value
         }
         if let i = tokens.firstIndex(where: { $0.hasPrefix(key + "=") }) {
             let value = String(tokens[i].dropFirst(key.count + 1))
             tokens.remove(at: i)
+            try checkNotRepeated(key)
             return value
         }
         return nil
+    }
+
+    /// Errors if option `key` is still present (in either form) after one use was consumed.
+    private func checkNotRepeated(_ key: String) throws(CLIError) {
+        if tokens.contains(key) || tokens.contains(where: { $0.hasPrefix(key + "=") }) {
+            throw .usage("option \(key) is given more than once")
+        }
     }
 
     mutating func required(_ name: String) throws(CLIError) -> String {

@@ -27,7 +27,7 @@ let datasetCommand = Command(
           --split NAME     the split to print (required)
           --csv            yinyang only: comma-separated values with the header line
                            x,y,1-x,1-y,label and no summary line
-          --count K        use only the first K samples (default: all)
+          --count K        use only the first K samples (at most all of the split; default: all)
           --data-dir DIR   mnist only: the directory holding the IDX files (required)
 
         Exit status: 0 success, 1 unreadable or malformed data files, 2 wrong arguments.
@@ -41,7 +41,7 @@ let datasetCommand = Command(
 
 private func runDataset(_ arguments: inout Arguments, _ console: Console) throws(CLIError) -> Int32 {
     let split = try arguments.option("split")
-    let csv = arguments.flag("csv")
+    let csv = try arguments.flag("csv")
     let directory = try arguments.option("data-dir")
     let count = try arguments.option("count").map { text throws(CLIError) in
         guard let value = Int(text), value >= 0 else {
@@ -57,7 +57,12 @@ private func runDataset(_ arguments: inout Arguments, _ console: Console) throws
         if directory != nil { throw .usage("--data-dir applies only to mnist") }
         let split = try YinYang.Split(rawValue: checkedSplit(split, YinYang.Split.allCases.map(\.rawValue)))!
         var samples = YinYang.generate(split: split)
-        if let count { samples = Array(samples.prefix(count)) }
+        if let count {
+            guard count <= samples.count else {
+                throw .usage("--count must be an integer in 0...\(samples.count) (the \(split.rawValue) split has \(samples.count) samples), got '\(count)'")
+            }
+            samples = Array(samples.prefix(count))
+        }
         console.out(csv ? yinYangCSV(samples) : yinYangTable(samples, split: split))
     case "mnist":
         if csv { throw .usage("--csv applies only to yinyang") }
@@ -70,7 +75,12 @@ private func runDataset(_ arguments: inout Arguments, _ console: Console) throws
             throw .failure(error.description)
         }
         let total = images.count
-        if let count, count < total { images = images.subset(0..<count) }
+        if let count {
+            guard count <= total else {
+                throw .usage("--count must be an integer in 0...\(total) (the \(split.rawValue) split has \(total) images), got '\(count)'")
+            }
+            if count < total { images = images.subset(0..<count) }
+        }
         console.out(mnistSummary(images, split: split, total: total))
     default:
         throw .usage("unknown dataset '\(dataset)', expected yinyang or mnist")

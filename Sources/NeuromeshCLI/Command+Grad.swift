@@ -45,8 +45,8 @@ let gradCommand = Command(
 
         """,
     run: { arguments, console in
-        let json = arguments.flag("json")
-        let check = arguments.flag("check")
+        let json = try arguments.flag("json")
+        let check = try arguments.flag("check")
         let lossName = try arguments.choice("loss", Loss.names)
         guard let lossName else { throw CLIError.usage("missing required option --loss (\(Loss.names.joined(separator: ", ")))") }
         var loss = Loss(name: lossName)!

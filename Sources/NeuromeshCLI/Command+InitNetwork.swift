@@ -35,9 +35,9 @@ let initNetworkCommand = Command(
         """,
     run: { arguments, console in
         let sizesText = try arguments.required("sizes")
-        let sizes = sizesText.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let sizes = sizesText.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard sizes.count >= 2, sizes.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 1_000_000 }) else {
-            throw CLIError.usage("--sizes must be at least two positive integers separated by commas, got '\(sizesText)'")
+            throw CLIError.usage("--sizes must be at least two integers in 1...1000000 separated by commas (no empty items), got '\(sizesText)'")
         }
         let layerSizes = sizes.map { $0! }
         let synapses = zip(layerSizes, layerSizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
@@ -62,19 +62,25 @@ let initNetworkCommand = Command(
         case "yinyang": inits = [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)]
         case "mnist": inits = [WeightInit(mean: 0.078, std: 0.045), WeightInit(mean: 0.2, std: 0.37)]
         default:
-            inits = try initText.split(separator: ",").map { part in
+            // Every item must be MEAN:STD: an empty one (`--init ''`, `1:1,`, `1:1,,2:0`) is an error.
+            inits = try initText.split(separator: ",", omittingEmptySubsequences: false).map { part in
+                guard !part.isEmpty else {
+                    throw CLIError.usage("--init expects yinyang, mnist or MEAN:STD items separated by commas (no empty items), got '\(initText)'")
+                }
                 let (mean, std) = try pair(String(part), option: "init")
-                guard std >= 0 else { throw CLIError.usage("--init: a standard deviation must not be negative") }
+                guard std >= 0 else { throw CLIError.usage("--init: a standard deviation must not be negative, got '\(part)'") }
                 return WeightInit(mean: mean, std: std)
             }
         }
         inits = inits.map { WeightInit(mean: $0.mean, std: $0.std, delayRange: delays) }
         let recurrent = try arguments.option("recurrent").map { text -> WeightInit in
             let (mean, std) = try pair(text, option: "recurrent")
+            guard std >= 0 else { throw CLIError.usage("--recurrent: the standard deviation must not be negative, got '\(text)'") }
             return WeightInit(mean: mean, std: std, delayRange: delays)
         }
         let out = try arguments.option("out")
         try arguments.finish()
+        if let out { try OutputPath.checkFile(out, option: "out") }
 
         let network = NetworkBuilder.layered(
             sizes: sizes.map { $0! }, output: outputKind == "li" ? .li : .lif,
@@ -85,7 +91,7 @@ let initNetworkCommand = Command(
             do {
                 try JSONFile.writeAtomically(text, to: out)
             } catch {
-                throw CLIError.failure("cannot write \(out): \(error.localizedDescription)")
+                throw OutputPath.writeFailure(out, error)
             }
             console.err("wrote \(out): \(sizes.map { String($0!) }.joined(separator: "-")) network, \(network.synapseCount) synapses, seed \(seed)\n")
         } else {
@@ -94,9 +100,9 @@ let initNetworkCommand = Command(
         return 0
     })
 
-/// `A:B` as two numbers.
+/// `A:B` as two numbers (exactly two, neither empty: `:1:2` and `1::2` are errors).
 func pair(_ text: String, option: String) throws(CLIError) -> (Double, Double) {
-    let parts = text.split(separator: ":")
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
     guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b.isFinite else {
         throw CLIError.usage("--\(option) expects NUMBER:NUMBER, got '\(text)'")
     }

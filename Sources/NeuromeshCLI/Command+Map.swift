@@ -31,7 +31,7 @@ let mapCommand = Command(
         \(PlacementOptions.help)
           --learning MODE          inference (default), sgd, sgd-momentum or adam
           --spikes-per-neuron X    expected spikes per neuron per sample for the spike-log check
-                                   (default 1)
+                                   (default 1; at most 1000000)
           --json                   print a neuromesh-mapping/1 JSON object instead of tables;
                                    its "placement" array can be saved as a placement file
 
@@ -49,8 +49,9 @@ let mapCommand = Command(
         let networkPath = try args.required("network")
         let placement = try PlacementOptions(&args)
         let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: "inference")!
-        let spikes = try args.double("spikes-per-neuron", default: 1, "a number greater than 0") { $0 > 0 && $0.isFinite }
-        let json = args.flag("json")
+        // Bounded so the expected spike-log entries (spikes × neurons) stay far from Int's range.
+        let spikes = try args.double("spikes-per-neuron", default: 1, "a number in (0, 1000000]") { $0 > 0 && $0 <= 1e6 }
+        let json = try args.flag("json")
         try args.finish()
         let chip = try ChipSpec.load(path: chipPath)
         let network = try NetworkFile.load(networkPath)

@@ -93,7 +93,7 @@ let runCommand = Command(
     run: { args, console in
         let chipPath = try args.required("chip")
         let placement = try PlacementOptions(&args)
-        let json = args.flag("json")
+        let json = try args.flag("json")
         if let dataset = try args.choice("dataset", ["yinyang"]) {
             return try runDataset(dataset, chipPath: chipPath, placement: placement, json: json, &args, console)
         }

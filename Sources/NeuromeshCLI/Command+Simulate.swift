@@ -29,7 +29,7 @@ let simulateCommand = Command(
 
         """,
     run: { arguments, console in
-        let json = arguments.flag("json")
+        let json = try arguments.flag("json")
         let (network, input, _) = try loadNetworkAndInput(&arguments)
         var simulator = ReferenceSimulator(network: network)
         simulator.forward(input)

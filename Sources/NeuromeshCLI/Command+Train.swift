@@ -33,15 +33,21 @@ let trainCommand = Command(
           --loss ttfs         the loss (the paper's time-to-first-spike cross-entropy; the only
                               one for Yin-Yang's spiking outputs)
           --hidden N          hidden neurons (200)
-          --duration-s T      trial duration in seconds (0.05)
+          --duration-s T      trial duration in seconds (0.05); must be longer than the latest
+                              input spike (30 ms)
           --threads N         host threads (1)
           --chip CHIP         train on the emulated chip (placed with --strategy fill|spread or
-                              --placement FILE; synapse memory must hold the Adam state)
-          --save FILE         write the trained network (neuromesh-network/1), atomically
+                              --placement FILE, which need --chip; synapse memory must hold the
+                              Adam state)
+          --save FILE         write the trained network (neuromesh-network/1), atomically; its
+                              directory is checked before training starts
           --checkpoint DIR    after every epoch write DIR/checkpoint.json (atomically): weights,
                               optimizer state, epoch, learning rate
-          --resume            continue from DIR/checkpoint.json (same settings required); the
-                              result is identical to an uninterrupted run
+          --resume            continue from DIR/checkpoint.json (same settings required; an error
+                              if there is none); the result is identical to an uninterrupted
+                              run. A checkpoint that already completed --epochs only evaluates
+                              (and --save writes) its network; one with more epochs than
+                              --epochs is an error
           --json              one JSON object per epoch, then a final one with "test_accuracy"
 
         Example:
@@ -49,7 +55,7 @@ let trainCommand = Command(
 
         """,
     run: { arguments, console in
-        let json = arguments.flag("json")
+        let json = try arguments.flag("json")
         guard let dataset = try arguments.choice("dataset", ["yinyang"]) else {
             throw CLIError.usage("missing required option --dataset (yinyang)")
         }
@@ -64,21 +70,36 @@ let trainCommand = Command(
         let hidden = try arguments.int("hidden", default: 200, in: 1...100_000)
         // Yin-Yang classifies by first-spike times: the paper's time-to-first-spike loss.
         _ = try arguments.choice("loss", ["ttfs"], default: "ttfs")
-        let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds") { $0 > 0 }
+        // Every input spike must fall inside the trial, or the samples cannot be classified.
+        let encoding = YinYangEncoding()
+        let latestInput = max(encoding.tMin, encoding.tMax, encoding.tBias)
+        let duration = try arguments.double("duration-s", default: 0.05, "a number of seconds greater than \(latestInput) (the latest Yin-Yang input spike)") { $0 > latestInput }
         let save = try arguments.option("save")
         let chipPath = try arguments.option("chip")
         let placement = try PlacementOptions(&arguments)
         let checkpointDirectory = try arguments.option("checkpoint")
-        let resume = arguments.flag("resume")
+        let resume = try arguments.flag("resume")
         try arguments.finish()
         if resume && checkpointDirectory == nil { throw CLIError.usage("--resume needs --checkpoint DIR") }
+        if chipPath == nil {
+            if placement.strategy != nil { throw CLIError.usage("--strategy needs --chip CHIP (without it training runs on the functional reference)") }
+            if placement.placementPath != nil { throw CLIError.usage("--placement needs --chip CHIP (without it training runs on the functional reference)") }
+        }
         precondition(dataset == "yinyang")
+        // Fail now, not after hours of training, if the results cannot be written.
+        if let save { try OutputPath.checkFile(save, option: "save") }
+        let checkpointPath = checkpointDirectory.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
+        if let checkpointDirectory, let checkpointPath {
+            try OutputPath.checkDirectory(checkpointDirectory, option: "checkpoint")
+            if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+                throw CLIError.failure("--resume: there is no checkpoint to resume from (\(checkpointPath) does not exist); run without --resume to start training afresh")
+            }
+        }
 
         let network = NetworkBuilder.layered(
             sizes: [YinYangEncoding.inputCount, hidden, YinYang.classCount], output: .lif,
             parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
             inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)], duration: duration, seed: UInt64(seed))
-        let encoding = YinYangEncoding()
         func inputs(_ split: YinYang.Split) -> [InputSpikes] {
             YinYang.generate(split: split).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
         }
@@ -98,21 +119,30 @@ let trainCommand = Command(
             throw CLIError.failure("cannot train on chip \"\(chipName ?? "")\": \(error.message)")
         }
         let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=\(configuration.batchSize) lr=\(configuration.learningRate) decay=\(configuration.learningRateDecay) seed=\(seed) chip=\(chipName ?? "reference")"
-        let checkpointPath = checkpointDirectory.map { $0 + "/checkpoint.json" }
-        if let checkpointDirectory {
+        if let checkpointDirectory, let checkpointPath {
             do {
                 try FileManager.default.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
             } catch {
-                throw CLIError.failure("cannot create the checkpoint directory \(checkpointDirectory): \(error.localizedDescription)")
+                throw CLIError.failure("cannot create the checkpoint directory \(checkpointDirectory): \(OutputPath.systemReason(error))")
             }
+            if let problem = OutputPath.problem(file: checkpointPath) { throw CLIError.failure("cannot write the checkpoint \(checkpointPath): \(problem)") }
         }
-        if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
+        if resume, let checkpointPath {
             let checkpoint = try Checkpoint.load(checkpointPath, optimizer: configuration.optimizer)
             guard checkpoint.settings == settings else {
                 throw CLIError.failure("\(checkpointPath) was written with other settings (\(checkpoint.settings)); this run has \(settings)")
             }
+            if let mismatch = checkpoint.networkMismatch(network) {
+                throw CLIError.failure("\(checkpointPath) cannot be resumed by this run: \(mismatch)")
+            }
+            guard checkpoint.epoch <= configuration.epochs else {
+                throw CLIError.failure("\(checkpointPath) has already completed \(checkpoint.epoch) epochs, more than --epochs \(configuration.epochs); resume with --epochs \(checkpoint.epoch) or more")
+            }
             trainer.restore(network: checkpoint.network, optimizer: checkpoint.optimizer, epoch: checkpoint.epoch, learningRate: checkpoint.learningRate)
             if !json { console.out("Resuming from \(checkpointPath) after epoch \(checkpoint.epoch)\n") }
+            if checkpoint.epoch == configuration.epochs {
+                console.err("neuromesh train: \(checkpointPath) has already completed all \(configuration.epochs) epochs; nothing to train, evaluating its network\n")
+            }
         }
         if !json {
             console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
@@ -145,11 +175,15 @@ let trainCommand = Command(
             }
             let seconds = (clock.now - start).seconds
             last = report
+            // Diverged weights (NaN or infinite) would be written as null: stop instead.
+            if let p = trainer.network.projections.firstIndex(where: { !$0.weights.allSatisfy(\.isFinite) }) {
+                throw CLIError.failure("training diverged in epoch \(epoch): a weight of projection \(p) is not finite; nothing more is written")
+            }
             if let checkpointPath {
                 do {
                     try Checkpoint(trainer: trainer, settings: settings).save(to: checkpointPath)
                 } catch {
-                    throw CLIError.failure("cannot write the checkpoint \(checkpointPath): \(error.localizedDescription)")
+                    throw OutputPath.writeFailure(checkpointPath, error, what: "the checkpoint ")
                 }
             }
             if json {
@@ -194,7 +228,7 @@ let trainCommand = Command(
             do {
                 try NetworkFile.save(trainer.network, to: save)
             } catch {
-                throw CLIError.failure("cannot write \(save): \(error)")
+                throw OutputPath.writeFailure(save, error)
             }
         }
         if json {

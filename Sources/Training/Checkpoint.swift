@@ -61,10 +61,13 @@ public struct Checkpoint: Sendable, Equatable {
                 var optimizer = Optimizer(kind: kind, shapes: network.projections.map(\.synapseCount))
                 let shapesMatch = { (state: [[Double]], expected: [[Double]]) in state.map(\.count) == expected.map(\.count) }
                 if shapesMatch(first, optimizer.first) && shapesMatch(second, optimizer.second) {
+                    checkState(first: first, second: second, kind: kind, diagnostics: diagnostics)
                     optimizer.first = first
                     optimizer.second = second
                     optimizer.step = step
-                    result = Checkpoint(network: network, optimizer: optimizer, epoch: epoch, learningRate: rate, settings: settings)
+                    if !diagnostics.hasIssues {
+                        result = Checkpoint(network: network, optimizer: optimizer, epoch: epoch, learningRate: rate, settings: settings)
+                    }
                 } else {
                     diagnostics.report("the optimizer state does not have the network's shapes", at: .root)
                 }
@@ -72,6 +75,74 @@ public struct Checkpoint: Sendable, Equatable {
         }
         try diagnostics.throwIfAny()
         return result!
+    }
+
+    /// Reports optimizer state that training cannot have produced and that would wreck the
+    /// weights on the next update: a non-finite value, a negative second moment, or (Adam) a
+    /// first moment too large for its second moment.
+    ///
+    /// Adam's moments of one weight are `m = (1−β1) Σ β1ᵏ gₖ` and `v = (1−β2) Σ β2ᵏ gₖ²`, so by
+    /// Cauchy–Schwarz `|m| ≤ (1−β1) / √((1−β2)(1 − β1²/β2)) · √v` (7.27 √v for the paper's β)
+    /// whenever β1² < β2. A first moment beyond that bound (e.g. 1e308 with v = 0) would make the
+    /// update `m̂ / (√v̂ + ε)` overflow.
+    static func checkState(first: [[Double]], second: [[Double]], kind: OptimizerKind, diagnostics: JSONDiagnostics) {
+        var bound = Double.infinity
+        if case .adam(let beta1, let beta2, _) = kind, beta1 * beta1 < beta2 {
+            // A little slack for rounding; a state from training is far inside.
+            bound = 1.001 * (1 - beta1) / ((1 - beta2) * (1 - beta1 * beta1 / beta2)).squareRoot()
+        }
+        let root = JSONPath.root
+        for p in first.indices {
+            for s in first[p].indices {
+                let m = first[p][s]
+                let v = second[p].isEmpty ? nil : second[p][s]
+                if !m.isFinite {
+                    diagnostics.report("\(m) is invalid: an optimizer moment must be finite", at: root.appending("optimizer_first").appending(p).appending(s))
+                    return
+                }
+                if let v, !(v.isFinite && v >= 0) {
+                    diagnostics.report("\(v) is invalid: a second moment must be finite and not negative", at: root.appending("optimizer_second").appending(p).appending(s))
+                    return
+                }
+                if let v, bound.isFinite, abs(m) > bound * v.squareRoot() {
+                    diagnostics.report(
+                        "\(m) is invalid: the size of an Adam first moment is at most \((bound * 1000).rounded() / 1000) × √(second moment), here \(bound * v.squareRoot()) (optimizer_second holds \(v)); training cannot have written this",
+                        at: root.appending("optimizer_first").appending(p).appending(s))
+                    return
+                }
+            }
+        }
+    }
+
+    /// How the checkpoint's network differs from `expected`, the network the resumed run would
+    /// train (populations, neuron parameters, projections, delays, duration — everything but the
+    /// weights), or `nil` if it has the same structure.
+    public func networkMismatch(_ expected: Network) -> String? {
+        let found = network
+        func layout(_ n: Network) -> String {
+            let populations = n.populations.map { "\($0.name) (\($0.kind.rawValue), \($0.size))" }.joined(separator: ", ")
+            let projections = n.projections.map { "\(n.populations[$0.source.rawValue].name)→\(n.populations[$0.target.rawValue].name)" }.joined(separator: ", ")
+            return "populations \(populations); projections \(projections)"
+        }
+        if found.populations[found.output.rawValue].kind == .li && expected.populations[expected.output.rawValue].kind == .lif {
+            return "its output population \"\(found.populations[found.output.rawValue].name)\" is li (non-spiking readouts), which the time-to-first-spike loss cannot train; this run needs lif outputs"
+        }
+        let sameLayout =
+            found.populations.map(\.kind) == expected.populations.map(\.kind) && found.populations.map(\.size) == expected.populations.map(\.size)
+            && found.output == expected.output
+            && found.projections.map { [$0.source, $0.target] } == expected.projections.map { [$0.source, $0.target] }
+        guard sameLayout else { return "its network has \(layout(found)); this run needs \(layout(expected))" }
+        for (f, e) in zip(found.populations, expected.populations) where e.kind != .input && f.parameters != e.parameters {
+            let describe = { (p: NeuronParameters) in "tau_mem_s \(p.tauMem), tau_syn_s \(p.tauSyn), threshold \(p.threshold), reset \(p.reset)" }
+            return "population \"\(f.name)\" has \(describe(f.parameters)); this run needs \(describe(e.parameters))"
+        }
+        for (i, (f, e)) in zip(found.projections, expected.projections).enumerated() where f.hasDelays != e.hasDelays || (f.hasDelays && f.delays != e.delays) {
+            return "projection \(i) (\(found.populations[f.source.rawValue].name)→\(found.populations[f.target.rawValue].name)) has \(f.hasDelays ? "synaptic delays" : "no synaptic delays"), unlike this run's network"
+        }
+        if found.duration != expected.duration {
+            return "its network's duration_s is \(found.duration); this run's is \(expected.duration)"
+        }
+        return nil
     }
 
     init(network: Network, optimizer: Optimizer, epoch: Int, learningRate: Double, settings: String) {

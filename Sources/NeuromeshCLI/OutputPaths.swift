@@ -1,0 +1,78 @@
+// OutputPaths: checking where a command will write before it works, and saying plainly why a
+// write failed ("the directory DIR does not exist", "FILE is a directory") instead of showing a
+// raw Foundation error.
+
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum OutputPath {
+    /// Why a file could not be written at `path`, if the file system shows a reason: the path is
+    /// a directory, its directory is missing, not a directory, or not writable. Touches nothing.
+    static func problem(file path: String) -> String? {
+        if path.hasSuffix("/") || isDirectory(path) { return "\(path) is a directory" }
+        let parent = parentDirectory(of: path)
+        if !FileManager.default.fileExists(atPath: parent) { return "the directory \(parent) does not exist" }
+        if !isDirectory(parent) { return "\(parent) is not a directory" }
+        if access(parent, W_OK) != 0 { return "the directory \(parent) is not writable" }
+        return nil
+    }
+
+    /// Checks, before any work is done, that `--option PATH` can be written (atomically: a
+    /// temporary file in its directory, then a rename). Neither creates nor changes the file.
+    static func checkFile(_ path: String, option: String) throws(CLIError) {
+        if path.isEmpty { throw .usage("--\(option) needs a file path, got ''") }
+        if let problem = problem(file: path) { throw .failure("cannot write \(path) (--\(option)): \(problem)") }
+    }
+
+    /// `--option DIR` for a directory that is created if missing: an error if DIR is empty,
+    /// exists as something else, or sits below a file or an unwritable directory.
+    static func checkDirectory(_ path: String, option: String) throws(CLIError) {
+        if path.isEmpty { throw .usage("--\(option) needs a directory path, got ''") }
+        var existing = path
+        while !FileManager.default.fileExists(atPath: existing) {
+            let parent = parentDirectory(of: existing)
+            if parent == existing { return }
+            existing = parent
+        }
+        guard isDirectory(existing) else {
+            throw .failure(existing == path ? "--\(option) \(path) is not a directory" : "cannot create the directory \(path) (--\(option)): \(existing) is not a directory")
+        }
+        if access(existing, W_OK) != 0 {
+            throw .failure(existing == path ? "cannot write in \(path) (--\(option)): the directory is not writable" : "cannot create the directory \(path) (--\(option)): the directory \(existing) is not writable")
+        }
+    }
+
+    /// A failure to write `path`, with the reason in words.
+    static func writeFailure(_ path: String, _ error: any Error, what: String = "") -> CLIError {
+        let reason = problem(file: path) ?? systemReason(error)
+        return .failure("cannot write \(what)\(path): \(reason)")
+    }
+
+    /// The operating system's reason for `error` (e.g. "No space left on device"), without
+    /// Foundation's domain and code.
+    static func systemReason(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return error.localizedDescription
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
+    private static func parentDirectory(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+}

@@ -1,0 +1,205 @@
+// Bad arguments and bad files are reported with a message and exit code, never a trap, a silent
+// default or a silently accepted invalid value.
+
+import Foundation
+import StrictJSON
+import Testing
+
+@testable import NeuromeshCLI
+@testable import SpikingModel
+@testable import Training
+
+/// Runs the CLI and checks the exit code and that standard error contains `message`.
+private func expectError(_ arguments: [String], code: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let result = runCLI(arguments)
+    #expect(result.code == code, "\(arguments): exit \(result.code), \(result.err)", sourceLocation: sourceLocation)
+    #expect(result.err.contains(message), "\(arguments): \(result.err)", sourceLocation: sourceLocation)
+}
+
+@Suite("neuromesh init-network: list arguments")
+struct InitNetworkListTests {
+    @Test(arguments: ["", ",", "1:1,", ",1:1", "1:1,,0.5:0.1"])
+    func anEmptyInitItemIsAnArgumentError(text: String) {
+        expectError(["init-network", "--sizes", "2,2", "--init", text], code: 2, "--init expects")
+    }
+
+    @Test(arguments: ["5,,3", "5,3,", ",5,3", "5"])
+    func anEmptyOrMissingSizeIsAnArgumentError(text: String) {
+        expectError(["init-network", "--sizes", text], code: 2, "--sizes must be at least two integers")
+    }
+
+    @Test(arguments: [":1:2", "1::2", "1:2:", "1:", ":1", "1:2:3"])
+    func aPairNeedsExactlyTwoNumbers(text: String) {
+        expectError(["init-network", "--sizes", "2,2", "--init", text], code: 2, "--init expects NUMBER:NUMBER, got '\(text)'")
+        expectError(["init-network", "--sizes", "2,2", "--recurrent", text], code: 2, "--recurrent expects NUMBER:NUMBER")
+        expectError(["init-network", "--sizes", "2,2", "--delays", text], code: 2, "--delays expects NUMBER:NUMBER")
+    }
+
+    @Test func aNegativeRecurrentStandardDeviationIsRejected() {
+        expectError(["init-network", "--sizes", "2,3,2", "--recurrent", "1:-1"], code: 2, "--recurrent: the standard deviation must not be negative")
+        #expect(runCLI(["init-network", "--sizes", "2,3,2", "--recurrent", "1:0", "--delays", "0.001:0.002"]).code == 0)
+    }
+}
+
+@Suite("neuromesh: option values and repeated options")
+struct OptionValueTests {
+    @Test(arguments: ["1e308", "1000001", "0"])
+    func spikesPerNeuronIsBounded(text: String) {
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        expectError(["map", "--chip", chip("tiny.json"), "--network", network, "--spikes-per-neuron", text, "--learning", "adam"], code: 2, "--spikes-per-neuron must be a number in (0, 1000000]")
+    }
+
+    @Test func spikesPerNeuronAtTheBoundIsAccepted() {
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        let result = runCLI(["map", "--chip", chip("tiny.json"), "--network", network, "--spikes-per-neuron", "1e6", "--learning", "adam"])
+        #expect(result.code == 0 || result.code == 1, "\(result.err)")  // 1: the spike log may not fit
+    }
+
+    @Test func datasetCountBeyondTheSplitIsRejected() {
+        expectError(["dataset", "yinyang", "--split", "test", "--count", "1001"], code: 2, "--count must be an integer in 0...1000")
+        #expect(runCLI(["dataset", "yinyang", "--split", "test", "--count", "1000", "--csv"]).code == 0)
+    }
+
+    @Test(arguments: [
+        ["dataset", "yinyang", "--split", "test", "--csv", "--csv"],
+        ["map", "--json", "--json", "--chip", "a", "--network", "b"],
+    ])
+    func aRepeatedFlagIsNamed(arguments: [String]) {
+        expectError(arguments, code: 2, "is given more than once")
+    }
+
+    @Test func aRepeatedOptionIsNamedInEitherForm() {
+        for repeated in [["--learning=adam", "--learning=sgd"], ["--learning=adam", "--learning", "sgd"], ["--learning", "adam", "--learning=sgd"]] {
+            expectError(["map", "--chip", "a", "--network", "b"] + repeated, code: 2, "option --learning is given more than once")
+        }
+    }
+
+    @Test func aFlagWithAValueIsAnError() {
+        expectError(["dataset", "yinyang", "--split", "test", "--csv=yes"], code: 2, "option --csv takes no value")
+    }
+}
+
+@Suite("neuromesh train: argument checks")
+struct TrainArgumentTests {
+    @Test func placementOptionsNeedAChip() {
+        expectError(["train", "--dataset", "yinyang", "--placement", "/no/such/placement.json"], code: 2, "--placement needs --chip")
+        expectError(["train", "--dataset", "yinyang", "--strategy", "spread"], code: 2, "--strategy needs --chip")
+    }
+
+    @Test(arguments: ["0.001", "0.03"])
+    func aTrialShorterThanTheInputEncodingIsRejected(text: String) {
+        expectError(["train", "--dataset", "yinyang", "--duration-s", text], code: 2, "--duration-s must be a number of seconds greater than \(YinYangEncoding().tMax)")
+    }
+
+    @Test func anEmptyOutputPathIsAnArgumentError() {
+        expectError(["train", "--dataset", "yinyang", "--save", ""], code: 2, "--save needs a file path")
+        expectError(["train", "--dataset", "yinyang", "--checkpoint", ""], code: 2, "--checkpoint needs a directory path")
+        expectError(["init-network", "--sizes", "2,2", "--out", ""], code: 2, "--out needs a file path")
+    }
+
+    /// Unwritable destinations fail before training starts (exit 1 at once, no epoch printed),
+    /// and the message says why in words.
+    @Test func unwritableDestinationsFailBeforeTraining() {
+        let directory = temporaryDirectory()
+        let missing = directory + "/missing/model.json"
+        let result = runCLI(["train", "--dataset", "yinyang", "--hidden", "4", "--epochs", "1", "--save", missing])
+        #expect(result.code == 1)
+        #expect(result.err.contains("cannot write \(missing) (--save): the directory \(directory)/missing does not exist"), "\(result.err)")
+        #expect(!result.out.contains("epoch"))
+        expectError(["train", "--dataset", "yinyang", "--save", directory], code: 1, "\(directory) is a directory")
+        write("x", to: directory + "/file")
+        expectError(["train", "--dataset", "yinyang", "--checkpoint", directory + "/file"], code: 1, "--checkpoint \(directory)/file is not a directory")
+        expectError(["train", "--dataset", "yinyang", "--checkpoint", directory + "/file/ck"], code: 1, "\(directory)/file is not a directory")
+        // Nothing was created on the way.
+        #expect(!FileManager.default.fileExists(atPath: directory + "/missing"))
+    }
+
+    @Test func initNetworkWriteErrorsAreInWords() {
+        let directory = temporaryDirectory()
+        expectError(["init-network", "--sizes", "2,2", "--out", directory], code: 1, "cannot write \(directory) (--out): \(directory) is a directory")
+        expectError(["init-network", "--sizes", "2,2", "--out", directory + "/no/net.json"], code: 1, "the directory \(directory)/no does not exist")
+    }
+
+    /// A write that fails anyway (the check passed, then the directory vanished) is explained too.
+    @Test func aFailedWriteIsExplainedWithoutFoundationCodes() {
+        let directory = temporaryDirectory()
+        let path = directory + "/gone/x.json"
+        do {
+            try JSONFile.writeAtomically("{}", to: path)
+            Issue.record("the write succeeded")
+        } catch {
+            let message = OutputPath.writeFailure(path, error).message
+            #expect(message == "cannot write \(path): the directory \(directory)/gone does not exist")
+            #expect(!message.contains("NSCocoaErrorDomain"))
+        }
+    }
+}
+
+/// A checkpoint directory for `train --hidden HIDDEN` (reference, other options at defaults)
+/// holding `network` with a zero Adam state after `epoch` epochs.
+private func checkpointDirectory(_ network: Network, hidden: Int, epoch: Int = 1, duration: Double = 0.05) -> String {
+    let directory = temporaryDirectory() + "/ck"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=32 lr=0.005 decay=0.95 seed=0 chip=reference"
+    let optimizer = Optimizer(kind: .paperAdam, shapes: network.projections.map(\.synapseCount))
+    try? Checkpoint(network: network, optimizer: optimizer, epoch: epoch, learningRate: 0.005, settings: settings).save(to: directory + "/checkpoint.json")
+    return directory
+}
+
+private func layered(_ sizes: [Int], output: NeuronKind = .lif, duration: Double = 0.05) -> Network {
+    NetworkBuilder.layered(
+        sizes: sizes, output: output, inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)], duration: duration, seed: 0)
+}
+
+@Suite("neuromesh train --resume: checkpoint checks")
+struct ResumeCheckTests {
+    @Test func aCheckpointWithAnotherNetworkIsRefused() {
+        for network in [layered([2, 3, 2]), layered([5, 12, 3])] {
+            let directory = checkpointDirectory(network, hidden: 10)
+            expectError(
+                ["train", "--dataset", "yinyang", "--hidden", "10", "--epochs", "2", "--checkpoint", directory, "--resume"], code: 1,
+                "\(directory)/checkpoint.json cannot be resumed by this run: its network has populations")
+        }
+    }
+
+    @Test func aCheckpointWithReadoutOutputsIsRefused() {
+        let directory = checkpointDirectory(layered([5, 10, 3], output: .li), hidden: 10)
+        expectError(["train", "--dataset", "yinyang", "--hidden", "10", "--epochs", "2", "--checkpoint", directory, "--resume"], code: 1, "is li (non-spiking readouts)")
+    }
+
+    @Test func aCheckpointWithAnotherDurationIsRefused() {
+        let directory = checkpointDirectory(layered([5, 10, 3], duration: 0.07), hidden: 10)
+        expectError(["train", "--dataset", "yinyang", "--hidden", "10", "--epochs", "2", "--checkpoint", directory, "--resume"], code: 1, "its network's duration_s is 0.07; this run's is 0.05")
+    }
+
+    @Test func aCorruptOptimizerStateIsRefusedWithThePath() throws {
+        let directory = checkpointDirectory(layered([5, 10, 3]), hidden: 10)
+        let path = directory + "/checkpoint.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        // The second projection's second moments are the last zeros before "network".
+        let marker = "]],\"network\""
+        let range = try #require(text.range(of: marker))
+        text.replaceSubrange(range, with: ",-1" + marker)
+        text = text.replacingOccurrences(of: "0,0,-1" + marker, with: "0,-1" + marker)
+        write(text, to: path)
+        expectError(["train", "--dataset", "yinyang", "--hidden", "10", "--epochs", "2", "--checkpoint", directory, "--resume"], code: 1, "checkpoint.json: /optimizer_second/1/29: -1")
+    }
+
+    @Test func resumingWithoutACheckpointIsAnError() {
+        let directory = temporaryDirectory() + "/empty"
+        expectError(["train", "--dataset", "yinyang", "--hidden", "4", "--epochs", "1", "--checkpoint", directory, "--resume"], code: 1, "there is no checkpoint to resume from")
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test func aCheckpointBeyondTheRequestedEpochsIsAnError() {
+        let directory = checkpointDirectory(layered([5, 4, 3]), hidden: 4, epoch: 5)
+        expectError(["train", "--dataset", "yinyang", "--hidden", "4", "--epochs", "2", "--checkpoint", directory, "--resume"], code: 1, "has already completed 5 epochs, more than --epochs 2")
+        // Exactly the requested epochs: nothing to train, said so, and the network is evaluated.
+        let finished = runCLI(["train", "--dataset", "yinyang", "--hidden", "4", "--epochs", "5", "--checkpoint", directory, "--resume", "--json"])
+        #expect(finished.code == 0, "\(finished.err)")
+        #expect(finished.err.contains("has already completed all 5 epochs; nothing to train"))
+        #expect(finished.out.contains("\"final\":true"))
+    }
+}
