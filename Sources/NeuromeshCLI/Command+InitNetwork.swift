@@ -46,7 +46,7 @@ let initNetworkCommand = Command(
         }
         let outputKind = try arguments.choice("output", ["lif", "li"], default: "lif")!
         let seed = try arguments.int("seed", default: 0)
-        let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds") { $0 > 0 }
+        let duration = try arguments.double("duration-s", default: 0.05, "a positive number of seconds, at most \(Network.maxDuration)") { $0 > 0 && $0 <= Network.maxDuration }
         let tauMem = try arguments.double("tau-mem-s", default: 20e-3, "a positive number of seconds") { $0 > 0 }
         let tauSyn = try arguments.double("tau-syn-s", default: 5e-3, "a positive number of seconds") { $0 > 0 }
         let threshold = try arguments.double("threshold", default: 1, "a positive number") { $0 > 0 }
