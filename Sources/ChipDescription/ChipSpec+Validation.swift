@@ -21,7 +21,8 @@ enum ChipValidation {
         for entry in provenance {
             let at = JSONPath([.key("provenance"), .key(entry.pointer)])
             guard let path = JSONPath(pointer: entry.pointer) else {
-                diagnostics.report("\"\(entry.pointer)\" is not a JSON pointer (it must start with \"/\")", at: at)
+                let reason = entry.pointer.hasPrefix("/") ? "a \"~\" must be followed by 0 (for ~) or 1 (for /)" : "it must start with \"/\""
+                diagnostics.report("\"\(entry.pointer)\" is not a JSON pointer (\(reason))", at: at)
                 continue
             }
             if case .key(let first) = path.components.first, first == "provenance" || first == "sources" {

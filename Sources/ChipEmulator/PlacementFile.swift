@@ -139,6 +139,10 @@ public enum PlacementFile {
             }
             return CoreID(id)
         }
+        guard case .object = node.value else {
+            node.report("expected a core: its number, or {\"x\": …, \"y\": …, \"local\": …}; found \(node.value.kindDescription)")
+            return nil
+        }
         guard let object = node.object() else { return nil }
         let x = object.required("x")?.int(in: 0...Int(Int32.max))
         let y = object.required("y")?.int(in: 0...Int(Int32.max))

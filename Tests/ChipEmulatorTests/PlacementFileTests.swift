@@ -52,7 +52,7 @@ struct PlacementFileTests {
         ("/placement/1/neurons", [60, 127], "/placement/1/neurons", "already placed by /placement/0"),
         ("/placement/1/core", ["x": 2, "y": 0, "local": 0], "/placement/1/core", "off the chip"),
         ("/placement/2/core", 8, "/placement/2/core", "does not exist"),
-        ("/placement/2/core", "4", "/placement/2/core", "expected an object"),
+        ("/placement/2/core", "4", "/placement/2/core", "expected a core: its number, or {"),
         ("/placement/2/cores", 4, "/placement/2/cores", "unknown member"),
         ("/placement/4", nil, "/placement", "neurons 1...2 of population \"out\" are not placed"),
     ] as [(String, JSONValue?, String, String)])
