@@ -98,6 +98,7 @@ let runCommand = Command(
             return try runDataset(dataset, chipPath: chipPath, placement: placement, json: json, &args, console)
         }
         let csvDirectory = try args.option("csv")
+        if let csvDirectory { try OutputPath.checkDirectory(csvDirectory, option: "csv") }
         let (network, input, networkPath) = try loadNetworkAndInput(&args)  // checks nothing else is left
         let chip = try ChipSpec.load(path: chipPath)
         let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(), networkPath: networkPath)

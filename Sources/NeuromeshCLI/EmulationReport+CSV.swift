@@ -18,7 +18,8 @@ import StrictJSON
 enum EmulationCSV {
     static let fileNames = ["cores.csv", "routers.csv", "totals.csv", "spikes.csv"]
 
-    /// Writes the four files into `directory` (created if missing), each atomically.
+    /// Writes the four files into `directory` (created if missing), each atomically, after
+    /// checking that all four can be written (so a predictable failure replaces none of them).
     static func write(_ result: EmulationResult, network: Network, mapping: Mapping, networkPath: String, to directory: String) throws(CLIError) {
         let files = [
             cores(result, network: network, mapping: mapping), routers(result),
@@ -27,14 +28,17 @@ enum EmulationCSV {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .failure("cannot create the CSV directory \(directory): \(error.localizedDescription)")
+            throw .failure("cannot create the CSV directory \(directory): \(OutputPath.systemReason(error))")
         }
-        for (name, text) in zip(fileNames, files) {
-            let path = (directory as NSString).appendingPathComponent(name)
+        let paths = fileNames.map { (directory as NSString).appendingPathComponent($0) }
+        for path in paths {
+            if let problem = OutputPath.problem(file: path) { throw .failure("cannot write \(path) (--csv): \(problem); no CSV file was written") }
+        }
+        for (path, text) in zip(paths, files) {
             do {
                 try JSONFile.writeAtomically(text, to: path)
             } catch {
-                throw .failure("cannot write \(path) in the CSV directory \(directory): \(error.localizedDescription)")
+                throw OutputPath.writeFailure(path, error, what: "the CSV file ")
             }
         }
     }

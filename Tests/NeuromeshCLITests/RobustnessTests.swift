@@ -203,3 +203,19 @@ struct ResumeCheckTests {
         #expect(finished.out.contains("\"final\":true"))
     }
 }
+
+@Suite("neuromesh run --csv")
+struct RunCSVTests {
+    /// A CSV set that cannot be written completely is not written at all: the files already in
+    /// the directory stay as they were.
+    @Test func aFileThatCannotBeWrittenLeavesTheOthersUntouched() throws {
+        let directory = temporaryDirectory() + "/csv"
+        try FileManager.default.createDirectory(atPath: directory + "/spikes.csv", withIntermediateDirectories: true)
+        write("old", to: directory + "/cores.csv")
+        let network = temporaryDirectory() + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,5,3", "--seed", "2", "--out", network]).code == 0)
+        expectError(["run", "--chip", chip("tiny.json"), "--network", network, "--yinyang", "0", "--csv", directory], code: 1, "spikes.csv is a directory; no CSV file was written")
+        #expect(try String(contentsOfFile: directory + "/cores.csv", encoding: .utf8) == "old")
+        expectError(["run", "--chip", chip("tiny.json"), "--network", network, "--yinyang", "0", "--csv", network + "/sub"], code: 1, "is not a directory")
+    }
+}
