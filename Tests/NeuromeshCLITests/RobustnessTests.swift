@@ -219,3 +219,15 @@ struct RunCSVTests {
         expectError(["run", "--chip", chip("tiny.json"), "--network", network, "--yinyang", "0", "--csv", network + "/sub"], code: 1, "is not a directory")
     }
 }
+
+@Suite("neuromesh grad: overflowing losses")
+struct GradOverflowTests {
+    /// Loss parameters that push the loss beyond double precision are an error, not `inf`.
+    @Test func anOverflowingLossIsAnError() {
+        let network = temporaryDirectory() + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,8,3", "--seed", "1", "--init", "yinyang", "--out", network]).code == 0)
+        #expect(runCLI(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs"]).code == 0)
+        expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--tau1", "1e-300"], code: 1, "overflowed")
+        expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--alpha", "1e308"], code: 1, "overflowed")
+    }
+}
