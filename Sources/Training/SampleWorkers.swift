@@ -83,7 +83,8 @@ struct SampleWorkers: ~Copyable {
     ///
     /// - Parameter gradients: room for `inputs.count` gradient rows of ``gradientLength``; sample
     ///   `i`'s `∂L/∂w` is written to row `i`. `nil`: forward passes only.
-    /// - Throws: the failure of the first sample (in input order) the chip could not emulate.
+    /// - Throws: the failure of the first sample (in input order) that could not be simulated or
+    ///   emulated.
     func evaluate(_ inputs: [InputSpikes], loss: Loss, gradients: UnsafeMutableBufferPointer<Double>?) throws(EmulatorError) -> [SampleResult] {
         precondition(gradients.map { $0.count >= inputs.count * gradientLength } ?? true)
         let results = UnsafeMutableBufferPointer<SampleResult>.allocate(capacity: inputs.count)
