@@ -207,6 +207,7 @@ let trainCommand = Command(
                         ("forward", .finite(c.forwardMessages)), ("backward", .finite(c.backwardMessages)),
                     ]))))
                     members.append(("unpriced", .object(JSONObject(c.unpriced.keys.sorted().map { ($0, .count(c.unpriced[$0]!)) }))))
+                    members.append(("spike_log_dropped", .count(c.spikeLogDropped)))
                 }
                 console.out(JSONWriter.string(.object(JSONObject(members)), style: .compact) + "\n")
             } else {
@@ -217,6 +218,9 @@ let trainCommand = Command(
                 }
                 if report.silentLabelSamples > 0 { line += ", \(report.silentLabelSamples) samples with a silent label neuron (no gradient; left out of the loss)" }
                 if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
+                if let dropped = report.chip?.spikeLogDropped, dropped > 0 {
+                    line += "; warning: the cores' spike logs overflowed (\(dropped) entries dropped), so the gradients were not exact"
+                }
                 console.out(line + "\n")
             }
         }

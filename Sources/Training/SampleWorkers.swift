@@ -188,6 +188,7 @@ struct SampleWorkers: ~Copyable {
         let backwardMessages = both.messages(phase: .backward)
         costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
         for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
+        costs.spikeLogDropped = backward.counters.spikeLogDropped
         return SampleResult(
             loss: backward.loss.value, labelSilent: backward.loss.labelSilent, prediction: backward.loss.prediction, events: events,
             tangentGuarded: backward.tangentGuarded, costs: costs)

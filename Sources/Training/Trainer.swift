@@ -26,6 +26,9 @@ public struct ChipTrainingCosts: Sendable, Equatable {
     public var backwardMessages = 0.0
     /// Operations the chip file cannot price (no energy), summed over the epoch: name → count.
     public var unpriced: [String: UInt64] = [:]
+    /// Spike-log entries the cores could not keep, summed over the epoch (the chip file's
+    /// `spike_log_overflow` is `"count"`): when non-zero, the gradients were not exact.
+    public var spikeLogDropped: UInt64 = 0
 
     public init() {}
 }
@@ -229,6 +232,7 @@ extension ChipTrainingCosts {
         forwardMessages += c.forwardMessages
         backwardMessages += c.backwardMessages
         for (name, count) in c.unpriced { unpriced[name, default: 0] += count }
+        spikeLogDropped += c.spikeLogDropped
     }
 
     /// Turns sums over `samples` samples into per-sample means.

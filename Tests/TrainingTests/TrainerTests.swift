@@ -148,4 +148,29 @@ struct ChipTrainerTests {
         #expect(costs.forwardMessages > 0 && costs.backwardMessages > 0)
         #expect(r.chip == nil)
     }
+
+    /// A spike log too small for the activity: under "error" the epoch stops with the reason;
+    /// under "count" it runs on, and the report counts the dropped entries.
+    @Test func spikeLogOverflowDuringTraining() throws {
+        func trainer(_ policy: OverflowPolicy) throws -> Trainer {
+            var chip = Self.chip()
+            chip.core.spikeLogEntries = 6
+            chip.core.spikeLogOverflow = policy
+            // The mapper's capacity check assumes activity; a tiny assumption lets it map.
+            let base = TrainerTests.setup(samples: 32, threads: 2)
+            let mapping = try Mapping.map(
+                NetworkShape(base.network), onto: chip, strategy: .spread, options: MappingOptions(learning: .adam, spikesPerNeuron: 0.01))
+            return try Trainer(network: base.network, train: base.train, test: base.test, configuration: base.configuration, backend: .chip(mapping))
+        }
+        var failing = try trainer(.error)
+        do {
+            _ = try failing.runEpoch()
+            Issue.record("the overflow went unnoticed")
+        } catch {
+            #expect(error.message.contains("/core/spike_log_entries"), "\(error.message)")
+        }
+        var counting = try trainer(.count)
+        let report = try counting.runEpoch()
+        #expect((report.chip?.spikeLogDropped ?? 0) > 0)
+    }
 }
