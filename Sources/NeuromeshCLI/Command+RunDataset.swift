@@ -45,6 +45,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     guard network.inputCount == YinYangEncoding.inputCount else {
         throw CLIError.failure("\(networkPath) has \(network.inputCount) input neurons; Yin-Yang samples need \(YinYangEncoding.inputCount)")
     }
+    try checkTrialHoldsYinYang(network, networkPath)
     let output = network.output.rawValue
     guard network.populations[output].kind == .lif else {
         throw CLIError.failure("accuracy over a dataset needs spiking (lif) outputs; \(networkPath)'s output is \(network.populations[output].kind.rawValue)")

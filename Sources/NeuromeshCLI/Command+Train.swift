@@ -106,11 +106,16 @@ let trainCommand = Command(
         let testInputs = inputs(.test)
         var backend = TrainingBackend.reference
         var chipName: String? = nil
+        // On a chip the trajectory depends (at rounding level) on the chip file and the placement:
+        // a resumed run must use the same, so the checkpoint's settings carry digests of both.
+        var chipSetting = "reference"
         if let chipPath {
             let chip = try ChipSpec.load(path: chipPath)
             chipName = chip.name
             let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(learning: .adam), networkPath: "the Yin-Yang network")
             backend = .chip(mapping)
+            let placementText = JSONWriter.string(PlacementFile.encode(mapping.placement, shape: NetworkShape(network), chip: chip), style: .compact)
+            chipSetting = "\(chip.name) chip-digest=\(digest(JSONWriter.string(chip.encode(), style: .compact))) placement-digest=\(digest(placementText))"
         }
         var trainer: Trainer
         do throws(EmulatorError) {
@@ -118,7 +123,7 @@ let trainCommand = Command(
         } catch {
             throw CLIError.failure("cannot train on chip \"\(chipName ?? "")\": \(error.message)")
         }
-        let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=\(configuration.batchSize) lr=\(configuration.learningRate) decay=\(configuration.learningRateDecay) seed=\(seed) chip=\(chipName ?? "reference")"
+        let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=\(configuration.batchSize) lr=\(configuration.learningRate) decay=\(configuration.learningRateDecay) seed=\(seed) chip=\(chipSetting)"
         if let checkpointDirectory, let checkpointPath {
             do {
                 try FileManager.default.createDirectory(atPath: checkpointDirectory, withIntermediateDirectories: true)
@@ -208,6 +213,7 @@ let trainCommand = Command(
                     ]))))
                     members.append(("unpriced", .object(JSONObject(c.unpriced.keys.sorted().map { ($0, .count(c.unpriced[$0]!)) }))))
                     members.append(("spike_log_dropped", .count(c.spikeLogDropped)))
+                    members.append(("packets_dropped", .count(c.packetsDropped)))
                 }
                 console.out(JSONWriter.string(.object(JSONObject(members)), style: .compact) + "\n")
             } else {
@@ -215,9 +221,16 @@ let trainCommand = Command(
                 var line = "  epoch \(report.epoch): loss \(String(format: "%.4f", report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
                 if let c = report.chip {
                     line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
+                    if !c.unpriced.isEmpty {
+                        // Unknown costs are never counted as zero: say what the energy leaves out.
+                        line += " (energy of priced operations only; no energy in the chip file for \(c.unpriced.keys.sorted().joined(separator: ", ")))"
+                    }
                 }
                 if report.silentLabelSamples > 0 { line += ", \(report.silentLabelSamples) samples with a silent label neuron (no gradient; left out of the loss)" }
                 if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
+                if let lost = report.chip?.packetsDropped, lost > 0 {
+                    line += "; warning: the lossy queue policy dropped \(lost) packet destinations, so the chip's spikes and gradients were not the reference's"
+                }
                 if let dropped = report.chip?.spikeLogDropped, dropped > 0 {
                     line += "; warning: the cores' spike logs overflowed (\(dropped) entries dropped), so the gradients were not exact"
                 }
@@ -248,4 +261,14 @@ let trainCommand = Command(
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
+/// FNV-1a (64 bits) of `text`, in hex: a short fingerprint for comparing settings, not security.
+func digest(_ text: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash &*= 0x0000_0100_0000_01b3
+    }
+    return String(hash, radix: 16)
 }

@@ -60,6 +60,17 @@ func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, Input
     guard network.inputCount == YinYangEncoding.inputCount else {
         throw CLIError.failure("\(networkPath) has \(network.inputCount) input neurons; Yin-Yang samples need \(YinYangEncoding.inputCount) (x, y, 1−x, 1−y, bias)")
     }
+    try checkTrialHoldsYinYang(network, networkPath)
     let times = YinYangEncoding().spikeTimes(for: samples[index])
     return (network, InputSpikes(times: times, label: samples[index].label), networkPath)
+}
+
+/// Yin-Yang input spikes fall anywhere up to the encoding's latest time: a trial that ends
+/// earlier would silently lose some of them (an `--input` file with such spikes is refused too).
+func checkTrialHoldsYinYang(_ network: Network, _ networkPath: String) throws(CLIError) {
+    let encoding = YinYangEncoding()
+    let latest = max(encoding.tMin, encoding.tMax, encoding.tBias)
+    guard network.duration >= latest else {
+        throw .failure("\(networkPath)'s trial ends at \(network.duration) s (duration_s), before the Yin-Yang input spikes do (up to \(latest) s)")
+    }
 }

@@ -164,6 +164,7 @@ struct SampleWorkers: ~Copyable {
         let messages = forward.messages(phase: .forward)
         costs.forwardMessages = Double(messages.spikePackets + messages.sync)
         costs.unpriced = forwardEnergy.unpriced
+        costs.packetsDropped = forward.counters.packetsDropped
         let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
         guard let row else {
             let evaluation = emulator.evaluate(loss, label: input.label)
@@ -189,6 +190,7 @@ struct SampleWorkers: ~Copyable {
         costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
         for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
         costs.spikeLogDropped = backward.counters.spikeLogDropped
+        costs.packetsDropped = backward.counters.packetsDropped  // forward and backward
         return SampleResult(
             loss: backward.loss.value, labelSilent: backward.loss.labelSilent, prediction: backward.loss.prediction, events: events,
             tangentGuarded: backward.tangentGuarded, costs: costs)

@@ -29,6 +29,10 @@ public struct ChipTrainingCosts: Sendable, Equatable {
     /// Spike-log entries the cores could not keep, summed over the epoch (the chip file's
     /// `spike_log_overflow` is `"count"`): when non-zero, the gradients were not exact.
     public var spikeLogDropped: UInt64 = 0
+    /// Packet destinations lost to full buffers (a lossy queue policy), forward and backward,
+    /// summed over the epoch: when non-zero, the chip's spikes and gradients were not the
+    /// reference's.
+    public var packetsDropped: UInt64 = 0
 
     public init() {}
 }
@@ -233,6 +237,7 @@ extension ChipTrainingCosts {
         backwardMessages += c.backwardMessages
         for (name, count) in c.unpriced { unpriced[name, default: 0] += count }
         spikeLogDropped += c.spikeLogDropped
+        packetsDropped += c.packetsDropped
     }
 
     /// Turns sums over `samples` samples into per-sample means.

@@ -231,3 +231,45 @@ struct GradOverflowTests {
         expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--alpha", "1e308"], code: 1, "overflowed")
     }
 }
+
+@Suite("Results that differ from the reference say so")
+struct InexactResultTests {
+    /// A lossy chip: `grad --chip` marks the gradients inexact and counts the lost packets.
+    @Test func gradOnALossyChipIsMarkedInexact() throws {
+        let directory = temporaryDirectory()
+        let tiny = try String(contentsOfFile: chip("tiny.json"), encoding: .utf8)
+        let lossy = tiny.replacingOccurrences(of: "\"buffer_depth_packets\": 4", with: "\"buffer_depth_packets\": 1")
+            .replacingOccurrences(of: "\"queue_policy\": \"lossless\"", with: "\"queue_policy\": \"lossy\"")
+        #expect(lossy.contains("\"lossy\"") && lossy.contains("\"buffer_depth_packets\": 1"))
+        write(lossy, to: directory + "/lossy.json")
+        let network = directory + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,20,3", "--seed", "1", "--out", network]).code == 0)
+        let result = runCLI(["grad", "--chip", directory + "/lossy.json", "--strategy", "spread", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--json"])
+        #expect(result.code == 0, "\(result.err)")
+        guard case .object(let report) = try JSONParser.parse(result.out), case .object(let onChip)? = report["backward_on_chip"],
+            case .number(let lost)? = onChip["packets_dropped"], case .bool(let exact)? = onChip["exact"]
+        else {
+            Issue.record("no backward_on_chip.packets_dropped / exact in \(result.out.prefix(300))")
+            return
+        }
+        #expect(lost > 0)
+        #expect(!exact)
+    }
+
+    /// A network whose trial ends before the Yin-Yang inputs do is refused, as an input file
+    /// with late spikes is.
+    @Test func aTrialShorterThanTheYinYangInputsIsRefused() {
+        let network = temporaryDirectory() + "/short.json"
+        #expect(runCLI(["init-network", "--sizes", "5,4,3", "--duration-s", "0.02", "--out", network]).code == 0)
+        expectError(["simulate", "--network", network, "--yinyang", "0"], code: 1, "before the Yin-Yang input spikes do")
+        expectError(["run", "--chip", chip("tiny.json"), "--network", network, "--dataset", "yinyang", "--samples", "5"], code: 1, "before the Yin-Yang input spikes do")
+    }
+
+    /// Resuming on the chip needs the same chip file and placement: the trajectory depends on them.
+    @Test func resumingWithAnotherPlacementIsRefused() {
+        let directory = temporaryDirectory() + "/ck"
+        let common = ["train", "--dataset", "yinyang", "--chip", chip("loihi.json"), "--hidden", "4", "--seed", "3", "--checkpoint", directory]
+        #expect(runCLI(common + ["--epochs", "1"]).code == 0)
+        expectError(common + ["--epochs", "2", "--resume", "--strategy", "spread"], code: 1, "was written with other settings")
+    }
+}

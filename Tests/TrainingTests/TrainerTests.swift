@@ -149,6 +149,25 @@ struct ChipTrainerTests {
         #expect(r.chip == nil)
     }
 
+    /// A lossy chip: the epoch report counts the packets lost (the trajectory is then not the
+    /// reference's).
+    @Test func lostPacketsAreReportedPerEpoch() throws {
+        var chip = Self.loadTinyChip()
+        chip.router.bufferDepthPackets = 1
+        chip.router.queuePolicy = .lossy
+        let base = TrainerTests.setup(samples: 32, threads: 2)
+        let mapping = try Mapping.map(NetworkShape(base.network), onto: chip, strategy: .spread, options: MappingOptions(learning: .adam))
+        var trainer = try Trainer(network: base.network, train: base.train, test: base.test, configuration: base.configuration, backend: .chip(mapping))
+        let report = try trainer.runEpoch()
+        #expect((report.chip?.packetsDropped ?? 0) > 0)
+    }
+
+    static func loadTinyChip() -> ChipSpec {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("chips/tiny.json").path
+        return try! ChipSpec.load(path: path)
+    }
+
     /// A spike log too small for the activity: under "error" the epoch stops with the reason;
     /// under "count" it runs on, and the report counts the dropped entries.
     @Test func spikeLogOverflowDuringTraining() throws {
