@@ -131,6 +131,9 @@ extension Emulator {
         droppedLog.removeAll(keepingCapacity: true)
         guard let capacity = chip.core.spikeLogEntries else { return }
         for core in 0..<layout.coreCount where !layout.stagesOfCore[core].isEmpty {
+            // Distinct entries never outnumber the log's events: most cores stop here, without
+            // collecting anything.
+            guard layout.stagesOfCore[core].reduce(0, { $0 + stageLog[$1].count }) > capacity else { continue }
             var entries: [(time: Double, spike: Int32, own: Bool)] = []
             var received = Set<Int32>()
             for s in layout.stagesOfCore[core] {

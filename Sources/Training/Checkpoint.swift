@@ -137,7 +137,8 @@ public struct Checkpoint: Sendable, Equatable {
             return "population \"\(f.name)\" has \(describe(f.parameters)); this run needs \(describe(e.parameters))"
         }
         for (i, (f, e)) in zip(found.projections, expected.projections).enumerated() where f.hasDelays != e.hasDelays || (f.hasDelays && f.delays != e.delays) {
-            return "projection \(i) (\(found.populations[f.source.rawValue].name)→\(found.populations[f.target.rawValue].name)) has \(f.hasDelays ? "synaptic delays" : "no synaptic delays"), unlike this run's network"
+            let difference = f.hasDelays == e.hasDelays ? "other synaptic delays than" : f.hasDelays ? "synaptic delays, unlike" : "no synaptic delays, unlike"
+            return "projection \(i) (\(found.populations[f.source.rawValue].name)→\(found.populations[f.target.rawValue].name)) has \(difference) this run's network"
         }
         if found.duration != expected.duration {
             return "its network's duration_s is \(found.duration); this run's is \(expected.duration)"

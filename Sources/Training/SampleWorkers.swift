@@ -17,6 +17,11 @@ struct SampleResult: Sendable {
     /// Why the sample could not be simulated (runaway activity) or emulated (for instance, a
     /// core's spike log overflowed under the `error` policy); the other fields are then meaningless.
     var failure: EmulatorError? = nil
+
+    /// A sample that could not be simulated or emulated.
+    static func failed(_ error: EmulatorError) -> SampleResult {
+        SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
+    }
 }
 
 /// One simulator per host thread — the reference or an emulator of the backend's mapping — made
@@ -141,9 +146,7 @@ struct SampleWorkers: ~Copyable {
             evaluation = simulator.evaluate(loss, label: input.label)
         }
         if simulator.eventLimitReached {
-            return SampleResult(
-                loss: .nan, prediction: nil, events: 0, tangentGuarded: 0,
-                failure: EmulatorError(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)))
+            return .failed(EmulatorError(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)))
         }
         return SampleResult(
             loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: simulator.forwardSynapticEvents,
@@ -155,7 +158,7 @@ struct SampleWorkers: ~Copyable {
     ) -> SampleResult {
         var forward: EmulationResult
         do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch {
-            return SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
+            return .failed(error)
         }
         var costs = ChipTrainingCosts()
         let forwardEnergy = forward.energy(phase: .forward)
@@ -177,7 +180,7 @@ struct SampleWorkers: ~Copyable {
         forward.counters = EmulationCounters(cores: 0, routers: 0)
         let backward: BackwardResult
         do throws(EmulatorError) { backward = try emulator.backward(loss: loss, label: input.label) } catch {
-            return SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
+            return .failed(error)
         }
         store(backward.gradients.weights, in: row, offsets: offsets)
         var both = forward
