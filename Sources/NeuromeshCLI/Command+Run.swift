@@ -39,9 +39,11 @@ let runCommand = Command(
 
         With --dataset, runs the first K samples of a split (default: all of the test split) and
         reports the accuracy (the class of the earliest output spike; no output spike is wrong;
-        spiking outputs only) and per-sample means of energy by category, hardware latency and
-        messages; with --json one object {"format": "neuromesh-run-summary/1", "samples",
-        "accuracy", "energy_j_per_sample": {…, "total"}, "latency_s_per_sample",
+        spiking outputs only; also under the EventProp paper's rule, which counts a sample
+        without any output spike as correct) and per-sample means of energy by category,
+        hardware latency and messages; with --json one object {"format":
+        "neuromesh-run-summary/1", "samples", "accuracy", "no_output_spike",
+        "accuracy_paper_rule", "energy_j_per_sample": {…, "total"}, "latency_s_per_sample",
         "messages_per_sample", "unpriced": {…}, "exact"}. Results do not depend on --threads.
 
         Options:

@@ -9,8 +9,8 @@ import Training
 
 /// What the samples of a dataset run cost on average, and how many were classified correctly.
 struct DatasetRunSummary {
-    var samples = 0
-    var correct = 0
+    var classification = Classification()
+    var samples: Int { classification.samples }
     var energy: [String: Double] = [:]
     var latency = 0.0
     var spikePackets = 0.0
@@ -20,9 +20,9 @@ struct DatasetRunSummary {
 
     /// Adds one sample (in sample order, so the sums do not depend on the thread count).
     mutating func add(_ result: EmulationResult, label: Int?, outputs: Range<Int>, outputPopulation: Int) {
-        samples += 1
         let firsts = result.spikes.trains[outputPopulation].map { $0.first ?? .infinity }
-        if let earliest = firsts.min(), earliest.isFinite, firsts.firstIndex(of: earliest) == label { correct += 1 }
+        let earliest = firsts.min().flatMap { $0.isFinite ? $0 : nil }
+        classification.add(prediction: earliest.flatMap { firsts.firstIndex(of: $0) }, label: label)
         let report = result.energy()
         for (category, joules) in report.joules { energy[category, default: 0] += joules }
         for (operation, count) in report.unpriced { unpriced[operation, default: 0] += count }
@@ -95,7 +95,9 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         console.out(JSONWriter.string(.object(JSONObject([
             ("format", "neuromesh-run-summary/1"), ("chip", .string(chip.name)), ("network", .string(networkPath)),
             ("dataset", .string(dataset)), ("split", .string(split.rawValue)), ("samples", .count(summary.samples)),
-            ("accuracy", .finite(Double(summary.correct) / n)), ("energy_j_per_sample", .object(energy)),
+            ("accuracy", .finite(summary.classification.accuracy)),
+            ("no_output_spike", .count(summary.classification.withoutPrediction)),
+            ("accuracy_paper_rule", .finite(summary.classification.paperRuleAccuracy)), ("energy_j_per_sample", .object(energy)),
             ("latency_s_per_sample", .finite(summary.latency / n)),
             ("messages_per_sample", .object(JSONObject([
                 ("spike_packets", .finite(summary.spikePackets / n)), ("sync", .finite(summary.syncMessages / n)),
@@ -105,7 +107,12 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         return 0
     }
     var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) samples of the Yin-Yang \(split.rawValue) split\n"
-    text += "  Accuracy:            \(formatPercent(Double(summary.correct) / n)) (\(summary.correct) of \(summary.samples))\n"
+    let classification = summary.classification
+    text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples))\n"
+    if classification.withoutPrediction > 0 {
+        text += "                       \(classification.withoutPrediction) samples without any output spike count as errors; "
+            + "the EventProp paper's rule counts them as correct: \(formatPercent(classification.paperRuleAccuracy))\n"
+    }
     text += "  Energy per sample:   \(formatJoules(total)) (priced operations only)\n"
     for category in EnergyReport.categories where (summary.energy[category] ?? 0) > 0 {
         text += "    \(category.padding(toLength: 18)) \(formatJoules(summary.energy[category]! / n))\n"

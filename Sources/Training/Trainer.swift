@@ -67,8 +67,10 @@ public struct EpochReport: Sendable, Equatable {
     public var silentLabelSamples = 0
     /// Fraction of training samples classified correctly during the epoch.
     public var trainAccuracy: Double
+    /// How the test samples were classified after the epoch.
+    public var test: Classification
     /// Fraction of test samples classified correctly after the epoch.
-    public var testAccuracy: Double
+    public var testAccuracy: Double { test.accuracy }
     public var learningRate: Double
     /// Forward synaptic events of the epoch's training samples.
     public var synapticEvents: Int
@@ -205,7 +207,7 @@ public struct Trainer: Sendable {
         workers.setWeights(network.projections.map(\.weights))
         let report = EpochReport(
             epoch: epoch + 1, trainLoss: lossSum / Double(order.count - silent), silentLabelSamples: silent, trainAccuracy: Double(correct) / Double(order.count),
-            testAccuracy: try accuracy(on: test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
+            test: try classify(test, workers: workers), learningRate: learningRate, synapticEvents: events, tangentGuarded: guarded,
             chip: costs)
         epoch += 1
         learningRate *= configuration.learningRateDecay
@@ -214,15 +216,23 @@ public struct Trainer: Sendable {
 
     /// The fraction of `inputs` classified correctly by the current weights.
     public func accuracy(on inputs: [InputSpikes]) throws(EmulatorError) -> Double {
-        guard !inputs.isEmpty else { return 0 }
-        return try accuracy(on: inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
+        try classify(inputs).accuracy
     }
 
-    /// The fraction of `inputs` classified correctly by `workers`, which hold the current weights.
-    private func accuracy(on inputs: [InputSpikes], workers: borrowing SampleWorkers) throws(EmulatorError) -> Double {
-        guard !inputs.isEmpty else { return 0 }
-        let results = try workers.evaluate(inputs, loss: configuration.loss, gradients: nil)
-        return Double(zip(results, inputs).filter { $0.0.prediction == $0.1.label }.count) / Double(inputs.count)
+    /// How the current weights classify `inputs`.
+    public func classify(_ inputs: [InputSpikes]) throws(EmulatorError) -> Classification {
+        guard !inputs.isEmpty else { return Classification() }
+        return try classify(inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
+    }
+
+    /// How `workers`, which hold the current weights, classify `inputs`.
+    private func classify(_ inputs: [InputSpikes], workers: borrowing SampleWorkers) throws(EmulatorError) -> Classification {
+        var result = Classification()
+        guard !inputs.isEmpty else { return result }
+        for (sample, input) in zip(try workers.evaluate(inputs, loss: configuration.loss, gradients: nil), inputs) {
+            result.add(prediction: sample.prediction, label: input.label)
+        }
+        return result
     }
 }
 
