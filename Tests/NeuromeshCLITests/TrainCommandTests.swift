@@ -27,6 +27,13 @@ struct TrainCommandTests {
             return
         }
         #expect(accuracy > 0.34 && accuracy <= 1, "one epoch should beat chance (1/3): \(accuracy)")
+        // The paper's rule also counts the samples without any output spike (1000 test samples).
+        guard case .number(let silent) = final["test_no_output_spike"], case .number(let paperRule) = final["test_accuracy_paper_rule"] else {
+            Issue.record("no paper-rule accuracy: \(result.out)")
+            return
+        }
+        #expect(abs(paperRule - (accuracy + silent / 1000)) < 1e-12)
+        #expect(epoch["test_accuracy_paper_rule"] == final["test_accuracy_paper_rule"])
         let network = try NetworkFile.load(model)
         #expect(network.populations.map(\.size) == [5, 40, 3])
     }
@@ -101,12 +108,16 @@ struct RunDatasetTests {
         // The same samples through the functional reference.
         let network = try NetworkFile.load(model)
         var simulator = ReferenceSimulator(network: network)
-        var correct = 0
+        var correct = 0, silent = 0
         for sample in YinYang.generate(split: .test).prefix(60) {
             simulator.forward(InputSpikes(times: YinYangEncoding().spikeTimes(for: sample), label: sample.label))
-            if simulator.evaluate(.timeToFirstSpike(), label: sample.label).prediction == sample.label { correct += 1 }
+            let prediction = simulator.evaluate(.timeToFirstSpike(), label: sample.label).prediction
+            if prediction == sample.label { correct += 1 }
+            if prediction == nil { silent += 1 }
         }
         #expect(summaries.first?["accuracy"] == .number(Double(correct) / 60))
+        #expect(summaries.first?["no_output_spike"] == .number(Double(silent)))
+        #expect(summaries.first?["accuracy_paper_rule"] == .number(Double(correct + silent) / 60))
         #expect(summaries.first?["exact"] == true)
     }
 
