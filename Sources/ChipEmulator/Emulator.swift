@@ -151,6 +151,22 @@ public struct Emulator: Sendable {
     var loggedEvents = 0
     var modelEventLimitReached = false
 
+    /// Whether the emulator can run `chip` at all, whatever the network: at most 58 cores per
+    /// router (a router tracks its inputs and outputs in 64-bit masks) and at most 2²⁷ router
+    /// buffer slots in memory. A chip file may describe more; `validate` and `map` say so.
+    ///
+    /// - Throws: ``EmulatorError`` naming the limit and the chip file's member.
+    public static func checkEmulable(_ chip: ChipSpec) throws(EmulatorError) {
+        guard chip.mesh.coresPerRouter <= 58 else {
+            throw EmulatorError("the emulator supports up to 58 cores per router (/mesh/cores_per_router is \(chip.mesh.coresPerRouter))")
+        }
+        let slots = chip.mesh.routerCount * (chip.mesh.coresPerRouter + 5) * chip.router.bufferDepthPackets
+        guard slots <= 1 << 27 else {
+            throw EmulatorError(
+                "the chip's router buffers (\(chip.mesh.routerCount) routers × \(chip.mesh.coresPerRouter + 5) inputs × \(chip.router.bufferDepthPackets) packets) are too large to emulate in memory (at most \(1 << 27) packet slots)")
+        }
+    }
+
     /// Prepares `network` placed by `mapping` (which names the chip).
     ///
     /// - Throws: ``EmulatorError`` when the placement makes exact emulation impossible (see
@@ -158,12 +174,7 @@ public struct Emulator: Sendable {
     ///   64-bit mask).
     public init(network: Network, mapping: Mapping) throws(EmulatorError) {
         let chip = mapping.chip
-        guard chip.mesh.coresPerRouter <= 58 else { throw EmulatorError("the emulator supports up to 58 cores per router") }
-        let slots = chip.mesh.routerCount * (chip.mesh.coresPerRouter + 5) * chip.router.bufferDepthPackets
-        guard slots <= 1 << 27 else {
-            throw EmulatorError(
-                "the chip's router buffers (\(chip.mesh.routerCount) routers × \(chip.mesh.coresPerRouter + 5) inputs × \(chip.router.bufferDepthPackets) packets) are too large to emulate in memory (at most \(1 << 27) packet slots)")
-        }
+        try Self.checkEmulable(chip)
         let windows = network.duration / chip.time.window
         guard windows.isFinite, windows < Double(Self.maxWindows) else {
             throw EmulatorError(

@@ -58,6 +58,7 @@ let mapCommand = Command(
         let options = MappingOptions(learning: LearningMode(rawValue: learningText)!, spikesPerNeuron: spikes)
         let mapping = try placement.map(NetworkShape(network), onto: chip, options: options, networkPath: networkPath)
         console.out(json ? JSONWriter.string(mapping.encode()) : mappingReport(mapping, networkPath: networkPath))
+        if let note = emulationNote(chip, chipPath) { console.err(note) }
         return 0
     })
 

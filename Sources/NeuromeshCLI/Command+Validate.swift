@@ -25,6 +25,10 @@ let validateCommand = Command(
           --learning MODE     inference (default), sgd, sgd-momentum or adam: the learning state
                               the network check leaves room for
 
+        A valid chip that the emulator cannot run (more than 58 cores per router, or router
+        buffers beyond 2^27 packet slots in all) gets a warning on standard error; `map` warns
+        the same way.
+
         Exit status: 0 valid (and the network fits), 1 invalid file or the network does not fit,
         2 wrong arguments.
 
@@ -40,6 +44,7 @@ let validateCommand = Command(
         try args.finish()
         let chip = try ChipSpec.load(path: chipPath)
         console.out(chipSummary(chip, file: chipPath))
+        if let note = emulationNote(chip, chipPath) { console.err(note) }
         guard let networkPath else { return 0 }
         let network = try NetworkFile.load(networkPath)
         let shape = NetworkShape(network)
@@ -56,6 +61,17 @@ let validateCommand = Command(
                     + error.issues.map { "  \($0)" }.joined(separator: "\n"))
         }
     })
+
+/// A warning when the emulator cannot run `chip` (a valid description beyond its limits), so the
+/// user learns it from `validate` or `map` rather than from a later `run`.
+func emulationNote(_ chip: ChipSpec, _ path: String) -> String? {
+    do throws(EmulatorError) {
+        try Emulator.checkEmulable(chip)
+        return nil
+    } catch {
+        return "warning: \(path) is a valid description, but run, grad --chip and train --chip will refuse it: \(error.message)\n"
+    }
+}
 
 /// A few lines describing a valid chip.
 func chipSummary(_ chip: ChipSpec, file: String) -> String {

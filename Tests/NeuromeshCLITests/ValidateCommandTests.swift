@@ -56,6 +56,30 @@ struct ValidateCommandTests {
         }
     }
 
+    /// A chip the emulator cannot run is a valid description: validate and map accept it with a
+    /// warning that names the limit, and run refuses it with the same reason.
+    @Test func warnsAboutChipsBeyondTheEmulatorsLimits() {
+        let directory = temporaryDirectory()
+        let path = directory + "/wide.json"
+        let text = Self.tinyText.replacingOccurrences(of: "\"cores_per_router\": 2", with: "\"cores_per_router\": 64")
+            .replacingOccurrences(of: "\"core_count\": 8", with: "\"core_count\": 256")
+        #expect(text != Self.tinyText)
+        write(text, to: path)
+        let validated = runCLI(["validate", path])
+        #expect(validated.code == 0, "\(validated.err)")
+        #expect(validated.err.contains("warning: \(path) is a valid description, but run"), "\(validated.err)")
+        #expect(validated.err.contains("/mesh/cores_per_router is 64"), "\(validated.err)")
+        let network = networkFile([3, 4, 2], in: directory)
+        let mapped = runCLI(["map", "--chip", path, "--network", network, "--json"])
+        #expect(mapped.code == 0, "\(mapped.err)")
+        #expect(mapped.out.hasPrefix("{") && mapped.err.contains("up to 58 cores per router"), "\(mapped.err)")
+        let input = directory + "/in.json"
+        write(#"{"format": "neuromesh-input/1", "spikes": [[0.001], [], [0.002]]}"#, to: input)
+        let run = runCLI(["run", "--chip", path, "--network", network, "--input", input])
+        #expect(run.code == 1 && run.err.contains("up to 58 cores per router"), "\(run.err)")
+        #expect(runCLI(["validate", chip("tiny.json")]).err.isEmpty)
+    }
+
     @Test func missingFilesAndDirectoriesAreErrorsNotCrashes() {
         #expect(runCLI(["validate", "/no/such/chip.json"]).err.contains("no such file"))
         #expect(runCLI(["validate", NSTemporaryDirectory()]).code == 1)
