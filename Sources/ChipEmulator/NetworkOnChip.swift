@@ -76,7 +76,7 @@ struct NetworkOnChip: Sendable {
     private var needMask: [UInt64]
     private var doneMask: [UInt64]
     private var outputFree: [Picoseconds]
-    private var roundRobin: [Int]
+    private(set) var roundRobin: [Int]
     /// Per router: the time of the earliest pending service request (`.max`: none).
     private var pendingService: [Picoseconds]
 
@@ -217,10 +217,10 @@ struct NetworkOnChip: Sendable {
         router: Int, now: Picoseconds, portCore: Int, counters: inout [RouterCounters], injectBlocked: inout [Bool], kernel: inout HardwareKernel
     ) -> Int {
         let first = roundRobin[router]
-        roundRobin[router] = (first + 1) % inputs
         var dropped = 0
         var wake = Picoseconds.max
         var routerCounters = counters[router]
+        let granted = routerCounters.forwarded + routerCounters.localDeliveries + routerCounters.drops
         // The non-empty inputs in round-robin order: `first` and above, then below `first`.
         // (Serving empties buffers but fills none, so the set taken here stays valid.)
         let nonEmpty = occupied[router]
@@ -256,6 +256,11 @@ struct NetworkOnChip: Sendable {
             }
         }
         counters[router] = routerCounters
+        // The arbiter's priority moves on after it has granted an output (or dropped a copy): a
+        // wake-up that moved nothing (outputs still busy, no credit yet) leaves it where it was.
+        if routerCounters.forwarded + routerCounters.localDeliveries + routerCounters.drops != granted {
+            roundRobin[router] = (first + 1) % inputs
+        }
         if wake != .max { requestService(router, at: wake, &kernel) }
         return dropped
     }
