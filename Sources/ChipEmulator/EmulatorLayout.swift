@@ -6,15 +6,17 @@ import SpikingModel
 
 /// The static structure the emulator runs on.
 ///
-/// The unit of scheduling is a **stage**: the neurons of one *level* on one core. A population's
-/// level is its depth in the graph of projections whose delays are shorter than a window (the
-/// spikes that must be delivered within the window they are emitted in): inputs are level 0,
-/// populations they drive level 1, and so on. A core computes a window level by level, and a
-/// stage waits only for the stages that can send it spikes within that window. This keeps the
-/// exact semantics whatever the placement, as long as the level graph has no cycle: a loop of
-/// projections between different populations needs a delay of at least one window somewhere
-/// (even when they share a core — levels belong to populations); a population's projection
-/// onto itself is handled inside its stage.
+/// The unit of scheduling is a **stage**: the neurons of one *level* on one core. Levels come
+/// from the graph of projections whose delays are shorter than a window (the spikes that must be
+/// delivered within the window they are emitted in): populations that drive each other through
+/// such projections (a strongly connected component, e.g. an excitatory–inhibitory loop without
+/// delays) share one level, and a component's level is its depth in the graph of components —
+/// inputs are level 0, what they drive level 1, and so on. A core computes a window level by
+/// level, and a stage waits only for the stages that can send it spikes within that window; inside
+/// a stage, events run in the canonical model-time order, so a population's projection onto
+/// itself, or a loop of populations on one core, needs no delay. A loop whose neurons sit on
+/// different cores makes their stages wait for each other within a window: it needs a delay of at
+/// least one window somewhere, and the layout says so.
 ///
 /// Cores are the chip's cores, plus one pseudo-core for the I/O port (index ``portCore``),
 /// which injects the input populations' spikes as stage 0.
@@ -74,24 +76,24 @@ struct EmulatorLayout: Sendable {
         }
         self.coreOf = coreOf
 
-        // Levels: longest paths over projections that deliver within a window (self-projections
-        // are handled inside a stage).
+        // Levels: longest paths over the components of the graph of projections that deliver
+        // within a window (a component's populations share a level; inside a stage, events run in
+        // model-time order).
         func withinWindow(_ projection: Projection) -> Bool { (projection.delays?.min() ?? 0) < window * (1 + 1e-9) }
+        let component = Self.components(
+            count: network.populations.count,
+            edges: network.projections.filter(withinWindow).map { ($0.source.rawValue, $0.target.rawValue) })
         var level = Array(repeating: -1, count: network.populations.count)
-        func levelOf(_ p: Int, _ path: Set<Int>) throws(EmulatorError) -> Int {
+        func levelOf(_ p: Int) -> Int {
             if level[p] >= 0 { return level[p] }
-            if path.contains(p) {
-                throw EmulatorError(
-                    "populations drive each other within one window (through \"\(network.populations[p].name)\"): a loop of projections needs a delay of at least the chip's window (\(window) s) somewhere")
-            }
             var l = network.populations[p].kind == .input ? 0 : 1
-            for q in network.projections where q.target.rawValue == p && q.source.rawValue != p && withinWindow(q) {
-                l = max(l, try levelOf(q.source.rawValue, path.union([p])) + 1)
+            for q in network.projections where component[q.target.rawValue] == component[p] && component[q.source.rawValue] != component[p] && withinWindow(q) {
+                l = max(l, levelOf(q.source.rawValue) + 1)
             }
-            level[p] = l
+            for r in network.populations.indices where component[r] == component[p] { level[r] = l }
             return l
         }
-        for p in network.populations.indices { _ = try levelOf(p, []) }
+        for p in network.populations.indices { _ = levelOf(p) }
         populationLevel = level
 
         // Targets of each projection per core, as ranges of consecutive neurons.
@@ -187,7 +189,7 @@ struct EmulatorLayout: Sendable {
             if depth[s] >= 0 { return depth[s] }
             if onPath[s] {
                 throw EmulatorError(
-                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection between different cores needs delays of at least the chip's window (\(window) s), or its neurons on one core")
+                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection, or a loop of projections between populations, whose neurons sit on different cores needs a delay of at least the chip's window (\(window) s) somewhere, or its neurons on one core")
             }
             onPath[s] = true
             var w = s == port ? 0 : 1
@@ -199,6 +201,60 @@ struct EmulatorLayout: Sendable {
         for s in stages.indices { _ = try waveOf(s) }
         self.wave = depth
         waves = (depth.max() ?? 0) + 1
+    }
+}
+
+extension EmulatorLayout {
+    /// The strongly connected components of a directed graph on `0 ..< count` (Tarjan 1972):
+    /// `component[v]` is the same for two vertices exactly when each reaches the other. Self-loops
+    /// do not matter. Iterative, so deep chains of populations cannot overflow the stack.
+    static func components(count: Int, edges: [(Int, Int)]) -> [Int] {
+        var successors = Array(repeating: [Int](), count: count)
+        for (a, b) in edges where a != b { successors[a].append(b) }
+        var index = Array(repeating: -1, count: count)
+        var low = Array(repeating: 0, count: count)
+        var onStack = Array(repeating: false, count: count)
+        var stack: [Int] = []
+        var component = Array(repeating: -1, count: count)
+        var nextIndex = 0
+        var nextComponent = 0
+        for root in 0..<count where index[root] < 0 {
+            // (vertex, position in its successor list)
+            var work: [(Int, Int)] = [(root, 0)]
+            index[root] = nextIndex
+            low[root] = nextIndex
+            nextIndex += 1
+            stack.append(root)
+            onStack[root] = true
+            while let (v, i) = work.last {
+                if i < successors[v].count {
+                    work[work.count - 1].1 += 1
+                    let w = successors[v][i]
+                    if index[w] < 0 {
+                        index[w] = nextIndex
+                        low[w] = nextIndex
+                        nextIndex += 1
+                        stack.append(w)
+                        onStack[w] = true
+                        work.append((w, 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], index[w])
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let (parent, _) = work.last { low[parent] = min(low[parent], low[v]) }
+                if low[v] == index[v] {
+                    while let w = stack.popLast() {
+                        onStack[w] = false
+                        component[w] = nextComponent
+                        if w == v { break }
+                    }
+                    nextComponent += 1
+                }
+            }
+        }
+        return component
     }
 }
 
