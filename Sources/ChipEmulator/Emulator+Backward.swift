@@ -41,15 +41,15 @@ extension Emulator {
     /// is counted as messages. Gradients equal the functional reference's to rounding (the
     /// partial sums are added in a different order).
     ///
-    /// - Throws: ``EmulatorError`` for a loss that does not fit the output population's kind, a
-    ///   missing label, or a stuck network.
+    /// - Throws: ``EmulatorError`` when there is no forward pass to differentiate (no successful
+    ///   ``run(_:spikeTrains:)`` since the emulator was made or its weights were set), for a loss
+    ///   that does not fit the output population's kind, a missing label or one that names no
+    ///   output neuron (``Network/problem(with:label:)``), or a stuck network.
     public mutating func backward(loss: Loss, label: Int?) throws(EmulatorError) -> BackwardResult {
-        let output = network.output.rawValue
-        guard loss.outputKind == kinds[output] else {
-            throw EmulatorError(
-                "the \(loss.name) loss needs \(loss.outputKind == .lif ? "spiking (lif)" : "readout (li)") outputs, but the output population is \(kinds[output].rawValue)")
+        guard hasForwardPass else {
+            throw EmulatorError("no forward pass to differentiate: call run(_:) (after the last setWeights(_:)) before backward(loss:label:)")
         }
-        if loss.needsLabel, label == nil { throw EmulatorError("the \(loss.name) loss needs the sample's label") }
+        if let problem = network.problem(with: loss, label: label) { throw EmulatorError(problem) }
         try applySpikeLogCapacity()
         let evaluation = evaluate(loss, label: label)
 
@@ -361,7 +361,8 @@ struct BackwardLatencies {
 extension Emulator {
     /// Evaluates `loss` on the last run: on the output spikes, or on the readouts' statistics.
     ///
-    /// - Precondition: the loss fits the output population's kind; a label where it needs one.
+    /// - Precondition: the loss fits the output population's kind; a label in range where it
+    ///   needs one (``Network/problem(with:label:)`` returns `nil`).
     public func evaluate(_ loss: Loss, label: Int?) -> LossEvaluation {
         switch loss {
         case .timeToFirstSpike, .spikeTimeSum:

@@ -8,10 +8,13 @@ extension Emulator {
     ///
     /// - Parameter spikeTrains: whether to arrange the spikes per population and neuron in the
     ///   result (training, which reads only counters, skips it; ``spikes`` holds them anyway).
-    /// - Throws: ``EmulatorError`` if the chip stops making progress (a stuck network: the
-    ///   message says which cores wait for what) or exceeds ``eventLimit`` events.
+    /// - Throws: ``EmulatorError`` if the input does not fit the network (one spike train per
+    ///   input neuron, times finite and ≥ 0 s: ``Network/problem(with:)``), the chip stops making
+    ///   progress (a stuck network: the message says which cores wait for what) or exceeds
+    ///   ``eventLimit`` events.
     public mutating func run(_ input: InputSpikes, spikeTrains wantTrains: Bool = true) throws(EmulatorError) -> EmulationResult {
-        precondition(input.times.count == network.inputCount, "one spike train per input neuron")
+        if let problem = network.problem(with: input) { throw EmulatorError(problem) }
+        hasForwardPass = false
         reset()
         let inputSpikes = injectInputs(input)
         if chip.time.sync.mode == .barrier {
@@ -34,6 +37,7 @@ extension Emulator {
         if !unfinished.isEmpty { throw stuck(unfinished) }
         if outputIsReadout { finishReadouts() }
         makespan = max(makespan, kernel.now)
+        hasForwardPass = true
         return EmulationResult(
             spikes: wantTrains ? spikeTrains() : SpikeTrains(trains: []), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
             chip: chip, usedCores: layout.usedCores, neuronsPerCore: neuronsPerCore,

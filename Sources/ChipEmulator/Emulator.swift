@@ -113,6 +113,9 @@ public struct Emulator: Sendable {
     let synapsesPerCore: [Int]
     /// The pass being emulated (forward, then backward).
     var phase = Phase.forward
+    /// Whether the last ``run(_:spikeTrains:)`` finished with the current weights (so
+    /// ``backward(loss:label:)`` has a forward pass to replay).
+    var hasForwardPass = false
 
     // Backward state.
     /// Each stage's forward events in processing order (replayed in reverse by the backward pass).
@@ -169,12 +172,21 @@ public struct Emulator: Sendable {
 
     /// Prepares `network` placed by `mapping` (which names the chip).
     ///
-    /// - Throws: ``EmulatorError`` when the placement makes exact emulation impossible (see
-    ///   ``EmulatorLayout``) or the mesh has more than 58 cores per router (a router tracks its outputs in a
-    ///   64-bit mask).
+    /// - Throws: ``EmulatorError`` when `mapping` was made for a network of another shape
+    ///   (``Mapping/mismatch(_:)``), the network's output is not a LIF or LI population, its
+    ///   duration is not a time > 0 s, the placement makes exact emulation impossible (see
+    ///   ``EmulatorLayout``) or the mesh has more than 58 cores per router (a router tracks its
+    ///   outputs in a 64-bit mask).
     public init(network: Network, mapping: Mapping) throws(EmulatorError) {
         let chip = mapping.chip
         try Self.checkEmulable(chip)
+        if let mismatch = mapping.mismatch(network) { throw EmulatorError(mismatch) }
+        guard network.populations.indices.contains(network.output.rawValue), network.populations[network.output.rawValue].kind != .input else {
+            throw EmulatorError("the network's output (\(network.output)) must be a lif or li population")
+        }
+        guard network.duration > 0 else {
+            throw EmulatorError("the trial duration must be greater than 0 s, not \(network.duration) s")
+        }
         let windows = network.duration / chip.time.window
         guard windows.isFinite, windows < Double(Self.maxWindows) else {
             throw EmulatorError(
@@ -288,10 +300,14 @@ struct OperationLatencies: Sendable {
 }
 
 extension Emulator {
-    /// Replaces the weights (same shapes), as the chip's update phase does.
+    /// Replaces the weights (same shapes), as the chip's update phase does. The last forward
+    /// pass no longer matches the weights: ``backward(loss:label:)`` needs a new ``run(_:spikeTrains:)``.
+    ///
+    /// - Precondition: one array per projection, of its ``Projection/synapseCount``.
     public mutating func setWeights(_ weights: [[Double]]) {
         precondition(weights.map(\.count) == network.projections.map(\.synapseCount), "weights must keep their shapes")
         for p in weights.indices { network.projections[p].weights = weights[p] }
+        hasForwardPass = false
     }
 
     /// Bytes of model state the emulator keeps for inference: weights and delays (`Double` each)

@@ -59,6 +59,7 @@ public struct Mapping: Sendable {
         case .fill: placement = try fill(&loads)
         case .spread: placement = spread(&loads)
         case .explicit(let given):
+            if let problem = given.mismatch(shape, chip: chip) { throw MappingError([.unsupported(problem)]) }
             placement = given
             loads.counts = given.counts(coreCount: chip.mesh.coreCount)
         }
@@ -68,6 +69,33 @@ public struct Mapping: Sendable {
         return Mapping(
             chip: chip, shape: shape, options: options, strategy: strategy.name, placement: placement, usage: usage,
             uncheckedLimits: chip.uncheckedLimits(for: options.learning))
+    }
+
+    /// Why this mapping cannot place `network`, or `nil` if it can: the network must have the
+    /// shape that was mapped (``NetworkShape``: the same population kinds and sizes, the same
+    /// projections in the same order, and delays only where the mapping reserved room for them).
+    /// Names and weights may differ.
+    public func mismatch(_ network: Network) -> String? {
+        let given = NetworkShape(network)
+        guard given.populations.count == shape.populations.count else {
+            return "the mapping is for a network of \(shape.populations.count) populations, not \(given.populations.count)"
+        }
+        for (p, (mapped, actual)) in zip(shape.populations, given.populations).enumerated()
+        where mapped.kind != actual.kind || mapped.size != actual.size {
+            return "the mapping is for a network whose population \(p) (\"\(mapped.name)\") has \(mapped.size) \(mapped.kind.rawValue) neurons, but \"\(actual.name)\" has \(actual.size) \(actual.kind.rawValue) neurons"
+        }
+        guard given.projections.count == shape.projections.count else {
+            return "the mapping is for a network of \(shape.projections.count) projections, not \(given.projections.count)"
+        }
+        for (p, (mapped, actual)) in zip(shape.projections, given.projections).enumerated() {
+            if mapped.source != actual.source || mapped.target != actual.target {
+                return "projection \(p) of the mapped network goes from population \(mapped.source.rawValue) to \(mapped.target.rawValue), but the network's from \(actual.source.rawValue) to \(actual.target.rawValue)"
+            }
+            if actual.hasDelays && !mapped.hasDelays {
+                return "projection \(p) has delays, but the network was mapped without them (no delay memory was reserved): map the network with its delays"
+            }
+        }
+        return nil
     }
 
     private static func checkSupported(_ shape: NetworkShape, chip: ChipSpec, options: MappingOptions) throws(MappingError) {

@@ -27,6 +27,25 @@ public struct Placement: Sendable, Equatable {
     ///   and 0 for input populations.
     public init(cores: [[CoreID]]) { self.cores = cores }
 
+    /// Why this placement does not fit `shape` on `chip`, or `nil` if it does: one row per
+    /// population, as many cores as neurons for placed populations and none for input
+    /// populations, every core on the chip.
+    func mismatch(_ shape: NetworkShape, chip: ChipSpec) -> String? {
+        guard cores.count == shape.populations.count else {
+            return "the placement has \(cores.count) populations, but the network has \(shape.populations.count)"
+        }
+        for p in shape.populationIDs {
+            let expected = shape.isPlaced(p) ? shape[p].size : 0
+            guard cores[p.rawValue].count == expected else {
+                return "the placement places \(cores[p.rawValue].count) neurons of population \"\(shape[p].name)\", which has \(expected) to place"
+            }
+            if let core = cores[p.rawValue].first(where: { !chip.mesh.contains($0) }) {
+                return "the placement puts a neuron of population \"\(shape[p].name)\" on \(core), which is not one of the chip's \(chip.mesh.coreCount) cores"
+            }
+        }
+        return nil
+    }
+
     /// A placement from segments that cover every placed neuron exactly once.
     init(segments: [PlacementSegment], shape: NetworkShape) {
         var cores = shape.populationIDs.map { shape.isPlaced($0) ? Array(repeating: CoreID(-1), count: shape[$0].size) : [] }

@@ -89,6 +89,8 @@ public struct LossEvaluation: Sendable, Equatable {
 
 extension ReferenceSimulator {
     /// Evaluates `loss` on the last forward pass. `label` is required for the cross-entropy losses.
+    ///
+    /// - Precondition: as ``backward(loss:label:)``: ``Network/problem(with:label:)`` returns `nil`.
     public func evaluate(_ loss: Loss, label: Int?) -> LossEvaluation {
         switch loss {
         case .timeToFirstSpike, .spikeTimeSum:
@@ -103,7 +105,7 @@ extension Loss {
     /// Evaluates a readout loss (``maxVoltage`` or ``expVoltage``): the cross-entropy of the
     /// softmax over `M_o` or `S_o`, and `∂L/∂M_o` (or `∂L/∂S_o`) `= p_o − [o = label]`.
     ///
-    /// - Precondition: a readout loss and a label.
+    /// - Precondition: a readout loss, at least one readout, and a label in `0..<readouts.maxValue.count`.
     public func evaluate(readouts: ReadoutStatistics, label: Int?) -> LossEvaluation {
         precondition(self == .maxVoltage || self == .expVoltage, "\(name) reads spikes, not readout voltages")
         let label = label!
@@ -122,7 +124,7 @@ extension Loss {
     /// be recorded in time order (other neurons' may interleave in any order), so the functional
     /// reference and the chip emulator, which records core by core, evaluate alike.
     ///
-    /// - Precondition: a spiking-output loss; `label` given for the cross-entropy.
+    /// - Precondition: a spiking-output loss; `label` given, in `0..<outputs.count`, for the cross-entropy.
     public func evaluate(spikes: SpikeRecord, outputs: Range<Int>, duration: Double, label: Int?) -> LossEvaluation {
         let outputStart = outputs.lowerBound
         let outputSize = outputs.count

@@ -136,7 +136,12 @@ public struct Network: Sendable, Equatable {
     /// nanosecond the decay underflows within one picosecond-scale step and activity runs away).
     public static let timeConstants = 1e-9...1e4
 
-    public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
+    /// Nothing is checked here (``NetworkFile/decode(_:file:)`` checks a file's networks): the
+    /// simulators and ``NetworkFile/encode(_:)`` expect at least one population, `output` naming
+    /// a lif or li population, time constants within ``timeConstants``, a duration in
+    /// `(0, maxDuration]` s, projections whose sizes are their populations' and finite weights.
+    /// ``ReferenceSimulator/init(network:)`` traps on an empty network or an `output` out of range.
+        public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
         self.populations = populations
         self.projections = projections
         self.duration = duration

@@ -14,7 +14,9 @@ extension ReferenceSimulator {
     ///   at a hidden-spike kink also `∂L/∂M_o · V̇_o(t_max⁻)` to that spike's error, §4.2), or
     ///   drive λ_V,o with the source `∂l_V/∂V = (g_o/T) e^{−t/T}` (§4.3).
     ///
-    /// - Precondition: ``forward(_:)`` ran, and `label` is given if the loss needs it.
+    /// - Precondition: ``forward(_:)`` ran; the loss fits the output population's kind and
+    ///   `label` is given, and names an output neuron, if the loss needs it
+    ///   (``Network/problem(with:label:)`` returns `nil`). Otherwise the call traps.
     @discardableResult
     public mutating func backward(loss: Loss, label: Int?) -> LossEvaluation {
         let evaluation = evaluate(loss, label: label)
@@ -175,6 +177,9 @@ extension ReferenceSimulator {
     }
 
     /// Forward then backward for one sample; returns the loss evaluation (gradients in ``gradients``).
+    ///
+    /// - Precondition: the preconditions of ``forward(_:)`` and ``backward(loss:label:)`` (with
+    ///   `input.label`): ``Network/problem(with:)`` and ``Network/problem(with:label:)`` return `nil`.
     @discardableResult
     public mutating func gradient(input: InputSpikes, loss: Loss) -> LossEvaluation {
         forward(input)

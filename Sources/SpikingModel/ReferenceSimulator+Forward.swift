@@ -16,7 +16,8 @@ extension ReferenceSimulator {
     /// trajectory first. It is computed from the same anchor either way, so spike times are those
     /// of eager prediction.
     ///
-    /// - Precondition: `input.times.count == network.inputCount`, times finite and ≥ 0.
+    /// - Precondition: `input.times.count == network.inputCount`, times finite and ≥ 0
+    ///   (``Network/problem(with:)`` returns `nil`; a wrong count traps).
     public mutating func forward(_ input: InputSpikes) {
         precondition(input.times.count == network.inputCount, "one spike train per input neuron")
         spikes.removeAll()

@@ -47,6 +47,9 @@ public struct Optimizer: Sendable, Equatable {
     }
 
     /// Applies one update with learning rate `rate` to `weights` from the batch gradient `gradient`.
+    ///
+    /// - Precondition: `weights` and `gradient` have the `shapes` the optimizer was made for
+    ///   (one array per projection, of its synapse count); otherwise the call traps.
     public mutating func update(_ weights: inout [[Double]], gradient: [[Double]], rate: Double) {
         step += 1
         switch kind {

@@ -96,11 +96,24 @@ public struct Trainer: Sendable {
     let test: [InputSpikes]
     public let backend: TrainingBackend
 
-    /// - Throws: ``EmulatorError`` if the chip backend cannot emulate the network.
+    /// - Throws: ``EmulatorError`` if the chip backend cannot emulate the network, or the run
+    ///   cannot start: no training samples, a batch size or thread count below 1, or a sample
+    ///   (training or test) that does not fit the network or the configuration's loss (its spike
+    ///   trains, ``Network/problem(with:)``; its label, ``Network/problem(with:label:)``). The
+    ///   message names the first such sample.
     public init(
         network: Network, train: [InputSpikes], test: [InputSpikes], configuration: TrainingConfiguration, backend: TrainingBackend = .reference
     ) throws(EmulatorError) {
-        precondition(!train.isEmpty && configuration.batchSize > 0 && configuration.threads > 0)
+        guard !train.isEmpty else { throw EmulatorError("training needs at least one training sample") }
+        guard configuration.batchSize > 0 else { throw EmulatorError("the batch size must be at least 1, not \(configuration.batchSize)") }
+        guard configuration.threads > 0 else { throw EmulatorError("training needs at least 1 thread, not \(configuration.threads)") }
+        for (split, samples) in [("training", train), ("test", test)] {
+            for (i, sample) in samples.enumerated() {
+                if let problem = network.problem(with: sample) ?? network.problem(with: configuration.loss, label: sample.label) {
+                    throw EmulatorError("\(split) sample \(i): \(problem)")
+                }
+            }
+        }
         if case .chip(let mapping) = backend { _ = try Emulator(network: network, mapping: mapping) }
         self.backend = backend
         self.network = network
@@ -112,8 +125,16 @@ public struct Trainer: Sendable {
     }
 
     /// Restores a saved state (weights, optimizer, epoch, learning rate) to continue training.
+    ///
+    /// - Precondition: `network` has the trainer's projection shapes and `optimizer` has
+    ///   state for those shapes (as ``Checkpoint/load(_:optimizer:)`` and
+    ///   ``Checkpoint/networkMismatch(_:)`` ensure).
     public mutating func restore(network: Network, optimizer: Optimizer, epoch: Int, learningRate: Double) {
-        precondition(network.projections.map(\.synapseCount) == self.network.projections.map(\.synapseCount))
+        let shapes = self.network.projections.map(\.synapseCount)
+        precondition(network.projections.map(\.synapseCount) == shapes, "the network must keep its projection shapes")
+        precondition(
+            [optimizer.first, optimizer.second].allSatisfy { state in state.count == shapes.count && zip(state, shapes).allSatisfy { $0.isEmpty || $0.count == $1 } },
+            "the optimizer's state must have the network's projection shapes")
         self.network = network
         self.optimizer = optimizer
         self.epoch = epoch
@@ -220,8 +241,16 @@ public struct Trainer: Sendable {
     }
 
     /// How the current weights classify `inputs`.
+    ///
+    /// - Throws: ``EmulatorError`` for a sample that does not fit the network or the loss (as
+    ///   ``init(network:train:test:configuration:backend:)``), or that cannot be simulated.
     public func classify(_ inputs: [InputSpikes]) throws(EmulatorError) -> Classification {
         guard !inputs.isEmpty else { return Classification() }
+        for (i, sample) in inputs.enumerated() {
+            if let problem = network.problem(with: sample) ?? network.problem(with: configuration.loss, label: sample.label) {
+                throw EmulatorError("sample \(i): \(problem)")
+            }
+        }
         return try classify(inputs, workers: SampleWorkers(network: network, backend: backend, threads: configuration.threads))
     }
 
