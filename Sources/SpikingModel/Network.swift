@@ -141,7 +141,7 @@ public struct Network: Sendable, Equatable {
     /// a lif or li population, time constants within ``timeConstants``, a duration in
     /// `(0, maxDuration]` s, projections whose sizes are their populations' and finite weights.
     /// ``ReferenceSimulator/init(network:)`` traps on an empty network or an `output` out of range.
-        public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
+    public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
         self.populations = populations
         self.projections = projections
         self.duration = duration
