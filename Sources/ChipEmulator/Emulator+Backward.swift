@@ -17,6 +17,32 @@ public struct BackwardResult: Sendable {
     public var tangentGuarded: Int
 }
 
+extension BackwardResult {
+    /// The backward pass's energy: its counters × the chip file's per-operation energies, plus
+    /// static power over the backward pass's latency (``EmulationResult/energy(phase:)`` with
+    /// `.backward`). `forward` is the run it differentiated (it names the chip and the used cores).
+    public func energy(after forward: EmulationResult) -> EnergyReport {
+        forward.replacingCounters(with: self).energy(phase: .backward)
+    }
+
+    /// The backward pass's error packets and synchronisation messages (or barriers), as
+    /// ``EmulationResult/messages(phase:)``; the loss reduction's messages are counted apart, in
+    /// ``EmulationCounters/lossMessages``.
+    public func messages(after forward: EmulationResult) -> (spikePackets: UInt64, sync: UInt64) {
+        forward.replacingCounters(with: self).messages(phase: .backward)
+    }
+}
+
+extension EmulationResult {
+    /// `self` with the counters and the latency of `backward`.
+    fileprivate func replacingCounters(with backward: BackwardResult) -> EmulationResult {
+        var both = self
+        both.counters = backward.counters
+        both.latency = backward.latency
+        return both
+    }
+}
+
 extension Emulator {
     /// Runs the EventProp backward pass of the last ``run(_:)`` on the chip (design.md §6).
     ///

@@ -183,13 +183,10 @@ struct SampleWorkers: ~Copyable {
             return .failed(error)
         }
         store(backward.gradients.weights, in: row, offsets: offsets)
-        var both = forward
-        both.counters = backward.counters
-        both.latency = backward.latency
-        let backwardEnergy = both.energy(phase: .backward)
+        let backwardEnergy = backward.energy(after: forward)
         costs.backwardEnergy = backwardEnergy.total
         costs.backwardLatency = Double(backward.latency) * 1e-12
-        let backwardMessages = both.messages(phase: .backward)
+        let backwardMessages = backward.messages(after: forward)
         costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
         for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
         costs.spikeLogDropped = backward.counters.spikeLogDropped
