@@ -62,6 +62,38 @@ struct GradientTests {
         }
         #expect(found)
     }
+
+    /// A readout maximum on the kink of a delayed *input* spike's arrival (an inhibitory arrival
+    /// while the voltage rises): the input's time is fixed, but its delay moves the arrival and
+    /// so the maximum, by `V̇(t_a⁻)` per second (eventprop.md §4.2). The delay gradient must say so.
+    @Test func kinkOnADelayedInputSpikeMovesWithItsDelay() throws {
+        let p = NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3)
+        // Input 0 (w = 3, delay 1 ms) raises readout 0; input 1 (w = −3, delay 2 ms, sent at
+        // 2 ms) arrives at 4 ms, while V_0 still rises: V_0's maximum sits on that arrival.
+        let network = Network(
+            populations: [Population(name: "in", kind: .input, size: 2), Population(name: "out", kind: .li, size: 2, parameters: p)],
+            projections: [
+                Projection(
+                    source: PopulationID(0), target: PopulationID(1), sourceSize: 2, targetSize: 2,
+                    weights: [3, 1, -3, 0.5], delays: [1e-3, 1e-3, 2e-3, 2e-3])
+            ],
+            duration: 0.03)
+        let input = InputSpikes(times: [[0], [2e-3]], label: 0)
+        var sim = ReferenceSimulator(network: network)
+        sim.gradient(input: input, loss: .maxVoltage)
+        #expect(sim.readouts.maxTime[0] == 4e-3)
+        #expect(sim.readouts.kinkSpike[0] >= 0)
+        let checks = FiniteDifferences.check(network: network, input: input, loss: .maxVoltage)
+        let delay = try #require(checks.first { $0.parameter == .delay(projection: 0, synapse: 2) })
+        let fd = try #require(delay.finiteDifference)
+        #expect(abs(fd) > 1, "the maximum moves with the delay")
+        #expect(abs(delay.eventProp - fd) <= 1e-7 * abs(fd), "EventProp \(delay.eventProp), FD \(fd)")
+        let scale = checks.map { abs($0.eventProp) }.max()!
+        for check in checks {
+            let error = try #require(check.relativeError(floor: 1e-3 * scale))
+            #expect(error <= 1e-6, "\(check.parameter): EventProp \(check.eventProp), FD \(check.finiteDifference!)")
+        }
+    }
 }
 
 @Suite("Time-to-first-spike loss")
