@@ -63,6 +63,24 @@ struct GradientTests {
         #expect(found)
     }
 
+    /// A loss that does not depend on the weights (the label output silent for every stencil
+    /// point): the central differences must be exactly 0, not the stencil's rounding of
+    /// `−L + 8L − 8L + L` (~ε·L/h), which `grad --check` reported as a relative error of ~1e-4
+    /// against the all-zero (and exact) gradient.
+    @Test func aConstantLossHasZeroFiniteDifferences() {
+        var network = NetworkBuilder.layered(
+            sizes: [2, 4, 2], output: .lif, parameters: NeuronParameters(),
+            inits: [WeightInit(mean: 6, std: 0.5), WeightInit(mean: 6, std: 0.5)], duration: 0.05, seed: 1)
+        for pre in 0..<4 { network.projections[1].weights[pre * 2 + 1] = 0 }
+        let input = InputSpikes(times: [[0.001], [0.002]], label: 1)
+        let checks = FiniteDifferences.check(network: network, input: input, loss: .timeToFirstSpike())
+        #expect(checks.count == 16)
+        for check in checks {
+            #expect(check.eventProp == 0)
+            #expect(check.finiteDifference == 0, "\(check.parameter): FD \(String(describing: check.finiteDifference))")
+        }
+    }
+
     /// A readout maximum on the kink of a delayed *input* spike's arrival (an inhibitory arrival
     /// while the voltage rises): the input's time is fixed, but its delay moves the arrival and
     /// so the maximum, by `V̇(t_a⁻)` per second (eventprop.md §4.2). The delay gradient must say so.
