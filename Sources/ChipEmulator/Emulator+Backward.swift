@@ -399,7 +399,7 @@ extension Emulator {
     }
 
     /// Prepares what a readout loss injects on the output cores: each stage's impulses, latest
-    /// first (max-voltage), with the kink corrections on the hidden spikes' errors and delays; or
+    /// first (max-voltage), with the kink corrections on the spikes' errors and the delays; or
     /// the source coefficients `∂L/∂S_o / T` (exp-voltage).
     mutating func injectReadoutLoss(_ loss: Loss, _ evaluation: LossEvaluation) {
         for s in stageImpulses.indices {

@@ -394,8 +394,9 @@ extension Emulator {
             let targetPopulation = projection.target.rawValue
             let c = constants[targetPopulation]
             let first = populationStart[targetPopulation]
-            // The arriving spike, for a readout maximum on its kink (input spikes do not move).
-            let spike = kinds[projection.source.rawValue] != .input ? event.sequence : -1
+            // The arriving spike, for a readout maximum on its kink (an input spike's arrival
+            // moves with its delay).
+            let spike = event.sequence
             if event.kind == .delivery {
                 for range in layout.targetRanges[Int(event.projection) &* (layout.coreCount + 1) &+ core] {
                     deliver(

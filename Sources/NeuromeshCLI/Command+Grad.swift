@@ -123,9 +123,11 @@ let gradCommand = Command(
             let checks = FiniteDifferences.check(network: network, input: input, loss: loss)
             let scale = checks.map { abs($0.eventProp) }.max() ?? 0
             // Differences below 1e-3 of the largest gradient, or below a thousand times the
-            // stencil's round-off (ε|L|/h), are not errors: with all gradients zero (a loss that
-            // does not depend on the weights) the round-off alone would otherwise read as 100 %.
-            let loss = abs(evaluation.value)
+            // stencil's round-off (ε|L|/h, with |L| the magnitude of the terms the loss was
+            // summed from: a cross-entropy near 0 cancels terms of order 1 or more), are not
+            // errors: with all gradients zero (a loss that does not depend on the weights) the
+            // round-off alone would otherwise read as 100 %.
+            let loss = max(abs(evaluation.value), evaluation.magnitude)
             let errors = checks.compactMap { check in
                 check.relativeError(floor: max(1e-3 * scale, 1e3 * Double.ulpOfOne * loss / max(check.step, .leastNormalMagnitude), 1e-300))
             }

@@ -123,7 +123,9 @@ public enum FiniteDifferences {
                 values.append(value)
                 if counts != pattern { stable = false }
             }
-            if stable { return ((-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * h), h) }
+            // Differences first: equal values give exactly 0 (a loss that does not depend on the
+            // parameter), where `−L + 8L − 8L + L` would leave the rounding of 7L (~ε·L/h).
+            if stable { return (((values[3] - values[0]) + 8 * (values[1] - values[2])) / (12 * h), h) }
             h /= 10
         }
         return (nil, h * 10)

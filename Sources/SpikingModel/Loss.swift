@@ -79,6 +79,11 @@ public struct LossEvaluation: Sendable, Equatable {
     /// gradient and ``value`` is a stand-in constant (see ``Loss/evaluate(spikes:outputs:duration:label:)``),
     /// so averages of the loss over samples, like the paper's code, leave it out.
     public var labelSilent = false
+    /// The largest magnitude among the terms whose sum is ``value`` (at least `|value|`): the value
+    /// is exact only to about `ε` times this. A cross-entropy near 0 is the difference of two
+    /// large numbers (`log Σ e^{z} − z_label`), so finite differences of the loss carry the
+    /// rounding of those, not of the small value. Not part of equality (it is derived).
+    public var magnitude = 0.0
 
     public static func == (a: Self, b: Self) -> Bool {
         a.value == b.value && a.prediction == b.prediction && a.readoutErrors == b.readoutErrors && a.labelSilent == b.labelSilent
@@ -113,8 +118,10 @@ extension Loss {
         let (logSum, p) = softmax(statistic)
         let g = p.indices.map { p[$0] - ($0 == label ? 1 : 0) }
         let best = statistic.max()!
+        let value = logSum - statistic[label]
         return LossEvaluation(
-            value: logSum - statistic[label], prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g)
+            value: value, prediction: statistic.firstIndex(of: best), spikeTimeErrors: [], readoutErrors: g,
+            magnitude: max(abs(value), abs(logSum), abs(statistic[label])))
     }
 }
 
@@ -148,19 +155,23 @@ extension Loss {
                 // is the constant for all outputs silent at T, so it is consistent with a zero
                 // gradient. (It grows like e^{T/τ1}: averages leave such samples out.)
                 let value = naturalLog(Double(outputSize)) + alpha * (exp(duration / tau1) - 1)
-                return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: [], readoutErrors: [], labelSilent: true)
+                return LossEvaluation(
+                    value: value, prediction: prediction, spikeTimeErrors: [], readoutErrors: [], labelSilent: true, magnitude: abs(value))
             }
             let times = first.map { $0.isFinite ? $0 : duration }
             let logits = times.map { -$0 / tau0 }
             let (logSum, p) = softmax(logits)
             let tl = times[label]
-            let value = -(logits[label] - logSum) + alpha * (exp(tl / tau1) - 1)
+            let regulariser = alpha * (exp(tl / tau1) - 1)
+            let value = -(logits[label] - logSum) + regulariser
             var errors: [(spike: Int32, value: Double)] = []
             for o in 0..<outputSize where firstSpike[o] >= 0 {
                 let g = o == label ? (1 - p[o]) / tau0 + alpha / tau1 * exp(tl / tau1) : -p[o] / tau0
                 errors.append((firstSpike[o], g))
             }
-            return LossEvaluation(value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [])
+            return LossEvaluation(
+                value: value, prediction: prediction, spikeTimeErrors: errors, readoutErrors: [],
+                magnitude: max(abs(value), abs(logits[label]), abs(logSum), abs(regulariser)))
         case .spikeTimeSum:
             // Summed in the canonical order (time, then neuron), which is the reference's
             // emission order, so a record kept core by core gives the same bits.
@@ -179,7 +190,7 @@ extension Loss {
                 value += spikes.time[Int(k)]
                 errors.append((k, 1))
             }
-            return LossEvaluation(value: value, prediction: nil, spikeTimeErrors: errors, readoutErrors: [])
+            return LossEvaluation(value: value, prediction: nil, spikeTimeErrors: errors, readoutErrors: [], magnitude: value)
         case .maxVoltage, .expVoltage:
             preconditionFailure("\(name) reads readout voltages, not spikes")
         }

@@ -251,8 +251,9 @@ package struct Impulse: Sendable {
 extension ReadoutStatistics {
     /// The max-voltage loss at readout `o` (global neuron `neuron`, `g = ∂L/∂M_o`): returns the
     /// impulse `−g/τm` on its λ_V at the maximum, and when the maximum sits on the kink of a
-    /// hidden spike's arrival adds the correction `g · V̇_o(t_max⁻)` to that spike's error and,
-    /// for a delayed projection, to the delay's gradient (eventprop.md §4.2). `projectionAt`
+    /// spike's arrival adds the correction `g · V̇_o(t_max⁻)` to that spike's error (a hidden
+    /// spike's: an input spike's time is fixed) and, for a delayed projection, to the delay's
+    /// gradient (eventprop.md §4.2) — also for an input spike, whose arrival moves with its delay. `projectionAt`
     /// names the projection of the log entry at a position (the log the impulse is placed in).
     package func maxVoltageImpulse(
         _ o: Int, neuron: Int, error g: Double, tauMem: Double, network: Network, spikes: SpikeRecord, projectionAt: (Int) -> Int,
@@ -263,10 +264,10 @@ extension ReadoutStatistics {
             // M_o = V_o(t_a⁻) with t_a = t_k + d: moving the arrival moves the maximum by
             // V̇_o(t_a⁻) per second, through the spike time and the delay alike.
             let shift = g * kinkSlope[o]
-            spikeError[Int(k)] += shift
             let p = projectionAt(maxPosition[o])
+            let projection = network.projections[p]
+            if network.populations[projection.source.rawValue].kind != .input { spikeError[Int(k)] += shift }
             if gradients.delays[p] != nil {
-                let projection = network.projections[p]
                 let pre = Int(spikes.neuron[Int(k)]) - network.firstNeuron(of: projection.source)
                 gradients.delays[p]![projection.synapse(post: o, pre: pre)] += shift
             }

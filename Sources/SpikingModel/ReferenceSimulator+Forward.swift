@@ -76,10 +76,9 @@ extension ReferenceSimulator {
                 let pre = Int(event.neuron) - populationStart[projection.source.rawValue]
                 let w = projection.weights[pre &* projection.targetSize &+ Int(event.target)]
                 log.append(LogEntry(kind: .arrival, spike: event.sequence, projection: event.projection, target: event.target))
-                let fromHidden = kinds[projection.source.rawValue] != .input
                 var cache = DecayCache()
                 receive(neuron: populationStart[projection.target.rawValue] + Int(event.target), population: projection.target.rawValue,
-                        weight: w, time: event.time, spike: fromHidden ? event.sequence : -1, cache: &cache)
+                        weight: w, time: event.time, spike: event.sequence, cache: &cache)
             }
         }
 
@@ -144,7 +143,6 @@ extension ReferenceSimulator {
         let targetPopulation = projection.target.rawValue
         let targetStart = populationStart[targetPopulation]
         let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
-        let spike: Int32 = kinds[projection.source.rawValue] != .input ? event.sequence : -1
         let c = constants[targetPopulation]
         let t = event.time
         // Targets that were last updated at the same time share their decay factors.
@@ -156,7 +154,7 @@ extension ReferenceSimulator {
             return
         }
         for j in 0..<projection.targetSize {
-            receive(neuron: targetStart &+ j, population: targetPopulation, weight: projection.weights[base &+ j], time: t, spike: spike, cache: &cache)
+            receive(neuron: targetStart &+ j, population: targetPopulation, weight: projection.weights[base &+ j], time: t, spike: event.sequence, cache: &cache)
         }
     }
 
@@ -183,7 +181,7 @@ extension ReferenceSimulator {
     }
 
     /// One synaptic arrival of weight `w` at neuron `n` at time `t`: `I += w`, then (LIF) a
-    /// crossing check. `spike` is the arriving hidden spike (−1 for an input spike).
+    /// crossing check. `spike` is the arriving spike (of a hidden or an input neuron).
     @inline(__always) mutating func receive(
         neuron n: Int, population p: Int, weight w: Double, time t: Double, spike: Int32, cache: inout DecayCache
     ) {

@@ -85,7 +85,8 @@ public struct ReadoutStatistics: Sendable, Equatable {
     public var maxTime: [Double] = []
     /// The maximum lies just before event-log entry `maxPosition` (= log length: after the last).
     public var maxPosition: [Int] = []
-    /// When the maximum sits on the kink of an arriving hidden spike: that spike's index, else −1.
+    /// When the maximum sits on the kink of an arriving spike (of a hidden or an input neuron):
+    /// that spike's index, else −1.
     public var kinkSpike: [Int32] = []
     /// `dV/dt(t_max⁻) = (I(t⁻) − V)/τm` at a kink, in 1/s.
     public var kinkSlope: [Double] = []
@@ -111,8 +112,9 @@ extension ReadoutStatistics {
     /// Candidates for the maximum on the event-free stretch are its interior stationary point and
     /// its end — the value just before the arrival at `t`, `position` being that arrival's entry
     /// in the event log that the backward pass replays. A maximum at the end of the stretch sits on
-    /// the kink of the arrival; when that arrival is a hidden spike's (`kinkSpike ≥ 0`), moving
-    /// the spike moves the maximum by `V̇(t⁻)` per second (eventprop.md §4.2). `integral` keeps
+    /// the kink of the arrival (`kinkSpike ≥ 0`, the arriving spike); moving the arrival — a hidden
+    /// spike's time, or the synapse's delay, also for an input spike — moves the maximum by
+    /// `V̇(t⁻)` per second (eventprop.md §4.2). `integral` keeps
     /// the last stretch's exponentials for the next readout, which shares them when it was last
     /// updated at the same time.
     @inline(__always) package mutating func advance(

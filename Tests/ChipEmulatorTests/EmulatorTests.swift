@@ -329,4 +329,29 @@ struct EmulatorBackwardTests {
         }
         #expect(found == 4, "only \(found) networks with a readout maximum on a hidden spike's kink")
     }
+
+    /// A readout maximum on the kink of a delayed input spike's arrival: the delay moves the
+    /// maximum, and the chip's delay gradient carries that correction as the reference's does.
+    @Test func maxVoltageKinkOnADelayedInputSpikeOnTheChip() throws {
+        let p = NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3)
+        let network = Network(
+            populations: [Population(name: "in", kind: .input, size: 2), Population(name: "out", kind: .li, size: 2, parameters: p)],
+            projections: [
+                Projection(
+                    source: PopulationID(0), target: PopulationID(1), sourceSize: 2, targetSize: 2,
+                    weights: [3, 1, -3, 0.5], delays: [1e-3, 1e-3, 2e-3, 2e-3])
+            ],
+            duration: 0.03)
+        let input = InputSpikes(times: [[0], [2e-3]], label: 0)
+        var reference = ReferenceSimulator(network: network)
+        reference.gradient(input: input, loss: .maxVoltage)
+        // The maximum of readout 0 sits on input 1's arrival at 4 ms: ∂L/∂d = g · V̇(4 ms⁻) ≠ 0.
+        #expect(reference.gradients.delays[0]![2] != 0)
+        let chip = loadChip("loihi.json")
+        let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .spread)
+        var emulator = try Emulator(network: network, mapping: mapping)
+        _ = try emulator.run(input)
+        let result = try emulator.backward(loss: .maxVoltage, label: input.label)
+        #expect(result.gradients == reference.gradients)
+    }
 }

@@ -131,6 +131,32 @@ struct ModelCommandsTests {
         #expect(capture.out.contains("loss (ttfs):"))
     }
 
+    /// A cross-entropy near 0 is the difference of terms of order 1 or more (`log Σ e^{M} −
+    /// M_label`), so its finite differences carry their rounding (~ε·M/h), not the small value's:
+    /// with the label readout far ahead the loss rounds to 0 and its differences to 0, and the
+    /// exact gradients (~1e-21) must not read as a relative error of 1 (as they did when the
+    /// round-off was taken as ε·|L|/h = 0).
+    @Test func gradCheckAllowsForTheRoundingOfACancellingCrossEntropy() throws {
+        let directory = temporaryDirectory()
+        let network = write(
+            """
+            {"format": "neuromesh-network/1", "duration_s": 0.03,
+             "populations": [{"name": "in", "kind": "input", "size": 2},
+                             {"name": "out", "kind": "li", "size": 2, "tau_mem_s": 0.02, "tau_syn_s": 0.005}],
+             "projections": [{"from": "in", "to": "out", "weights": [[300, 0], [0, 2]]}]}
+            """, "network.json", in: directory)
+        let input = write(#"{"format": "neuromesh-input/1", "spikes": [[0.001], [0.002]], "label": 0}"#, "input.json", in: directory)
+        let capture = CLICapture()
+        #expect(capture.run(["grad", "--network", network, "--input", input, "--loss", "max-voltage", "--check", "--json"]) == 0)
+        let report = try json(capture.out)
+        let loss = try #require(number(report["loss"]))
+        #expect(loss == 0)
+        guard case .object(let check) = report["finite_difference_check"] else { throw CLIError.failure("no finite_difference_check") }
+        #expect(number(check["parameters_checked"]) == 4)
+        let worst = try #require(number(check["max_relative_error"]))
+        #expect(worst <= 1e-6)
+    }
+
     @Test func simulateJSONListsSpikesPerPopulation() throws {
         let directory = temporaryDirectory()
         let network = write(Self.handWrittenNetwork, "network.json", in: directory)

@@ -62,6 +62,56 @@ struct GradientTests {
         }
         #expect(found)
     }
+
+    /// A loss that does not depend on the weights (the label output silent for every stencil
+    /// point): the central differences must be exactly 0, not the stencil's rounding of
+    /// `−L + 8L − 8L + L` (~ε·L/h), which `grad --check` reported as a relative error of ~1e-4
+    /// against the all-zero (and exact) gradient.
+    @Test func aConstantLossHasZeroFiniteDifferences() {
+        var network = NetworkBuilder.layered(
+            sizes: [2, 4, 2], output: .lif, parameters: NeuronParameters(),
+            inits: [WeightInit(mean: 6, std: 0.5), WeightInit(mean: 6, std: 0.5)], duration: 0.05, seed: 1)
+        for pre in 0..<4 { network.projections[1].weights[pre * 2 + 1] = 0 }
+        let input = InputSpikes(times: [[0.001], [0.002]], label: 1)
+        let checks = FiniteDifferences.check(network: network, input: input, loss: .timeToFirstSpike())
+        #expect(checks.count == 16)
+        for check in checks {
+            #expect(check.eventProp == 0)
+            #expect(check.finiteDifference == 0, "\(check.parameter): FD \(String(describing: check.finiteDifference))")
+        }
+    }
+
+    /// A readout maximum on the kink of a delayed *input* spike's arrival (an inhibitory arrival
+    /// while the voltage rises): the input's time is fixed, but its delay moves the arrival and
+    /// so the maximum, by `V̇(t_a⁻)` per second (eventprop.md §4.2). The delay gradient must say so.
+    @Test func kinkOnADelayedInputSpikeMovesWithItsDelay() throws {
+        let p = NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3)
+        // Input 0 (w = 3, delay 1 ms) raises readout 0; input 1 (w = −3, delay 2 ms, sent at
+        // 2 ms) arrives at 4 ms, while V_0 still rises: V_0's maximum sits on that arrival.
+        let network = Network(
+            populations: [Population(name: "in", kind: .input, size: 2), Population(name: "out", kind: .li, size: 2, parameters: p)],
+            projections: [
+                Projection(
+                    source: PopulationID(0), target: PopulationID(1), sourceSize: 2, targetSize: 2,
+                    weights: [3, 1, -3, 0.5], delays: [1e-3, 1e-3, 2e-3, 2e-3])
+            ],
+            duration: 0.03)
+        let input = InputSpikes(times: [[0], [2e-3]], label: 0)
+        var sim = ReferenceSimulator(network: network)
+        sim.gradient(input: input, loss: .maxVoltage)
+        #expect(sim.readouts.maxTime[0] == 4e-3)
+        #expect(sim.readouts.kinkSpike[0] >= 0)
+        let checks = FiniteDifferences.check(network: network, input: input, loss: .maxVoltage)
+        let delay = try #require(checks.first { $0.parameter == .delay(projection: 0, synapse: 2) })
+        let fd = try #require(delay.finiteDifference)
+        #expect(abs(fd) > 1, "the maximum moves with the delay")
+        #expect(abs(delay.eventProp - fd) <= 1e-7 * abs(fd), "EventProp \(delay.eventProp), FD \(fd)")
+        let scale = checks.map { abs($0.eventProp) }.max()!
+        for check in checks {
+            let error = try #require(check.relativeError(floor: 1e-3 * scale))
+            #expect(error <= 1e-6, "\(check.parameter): EventProp \(check.eventProp), FD \(check.finiteDifference!)")
+        }
+    }
 }
 
 @Suite("Time-to-first-spike loss")
