@@ -253,8 +253,9 @@ extension ReadoutStatistics {
     /// impulse `−g/τm` on its λ_V at the maximum, and when the maximum sits on the kink of a
     /// spike's arrival adds the correction `g · V̇_o(t_max⁻)` to that spike's error (a hidden
     /// spike's: an input spike's time is fixed) and, for a delayed projection, to the delay's
-    /// gradient (eventprop.md §4.2) — also for an input spike, whose arrival moves with its delay. `projectionAt`
-    /// names the projection of the log entry at a position (the log the impulse is placed in).
+    /// gradient (eventprop.md §4.2) — also for an input spike, whose arrival moves with its
+    /// delay. `projectionAt` names the projection of the log entry at a position (the log the
+    /// impulse is placed in).
     package func maxVoltageImpulse(
         _ o: Int, neuron: Int, error g: Double, tauMem: Double, network: Network, spikes: SpikeRecord, projectionAt: (Int) -> Int,
         spikeError: inout [Double], gradients: inout Gradients
