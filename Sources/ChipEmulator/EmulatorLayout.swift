@@ -15,8 +15,9 @@ import SpikingModel
 /// level, and a stage waits only for the stages that can send it spikes within that window; inside
 /// a stage, events run in the canonical model-time order, so a population's projection onto
 /// itself, or a loop of populations on one core, needs no delay. A loop whose neurons sit on
-/// different cores makes their stages wait for each other within a window: it needs a delay of at
-/// least one window somewhere, and the layout says so.
+/// different cores makes their stages wait for each other within a window: one of its
+/// projections needs all its delays longer than a window (by more than 1e-9 relative, so that
+/// rounding cannot bring an arrival back into the sending window), and the layout says so.
 ///
 /// Cores are the chip's cores, plus one pseudo-core for the I/O port (index ``portCore``),
 /// which injects the input populations' spikes as stage 0.
@@ -189,7 +190,7 @@ struct EmulatorLayout: Sendable {
             if depth[s] >= 0 { return depth[s] }
             if onPath[s] {
                 throw EmulatorError(
-                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection, or a loop of projections between populations, whose neurons sit on different cores needs a delay of at least the chip's window (\(window) s) somewhere, or its neurons on one core")
+                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection, or a loop of projections between populations, whose neurons sit on different cores needs, on one of its projections, delays all longer than the chip's window (\(window) s; exactly one window is not enough), or its neurons on one core")
             }
             onPath[s] = true
             var w = s == port ? 0 : 1
