@@ -57,5 +57,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: strictSettings),
         .testTarget(
             name: "NeuromeshCLITests", dependencies: ["NeuromeshCLI"], swiftSettings: strictSettings),
+        .testTarget(name: "NeuromeshTests", dependencies: ["Neuromesh"], swiftSettings: strictSettings),
     ]
 )
