@@ -7,17 +7,20 @@ import SpikingModel
 public struct EmulationResult: Sendable {
     /// Spike times per population and neuron (identical to ``ReferenceSimulator/spikeTrains()``).
     public var spikes: SpikeTrains
+    /// Operation, packet and synchronisation counts per phase, core and router.
     public var counters: EmulationCounters
     /// Hardware time from the start of the sample until the last core finished, in picoseconds.
     public var latency: Picoseconds
     /// Model-time windows the trial was cut into.
     public var windows: Int
+    /// Input spikes injected at the I/O port (those at or before the trial's end).
     public var inputSpikes: Int
     public let chip: ChipSpec
     /// Cores that hold neurons.
     public var usedCores: [Int]
-    /// Neurons and synapses (incoming, stored on the core) per core; the last entry is the port.
+    /// Neurons per core; the last entry is the port.
     public var neuronsPerCore: [Int]
+    /// Synapses per core (incoming, stored on the core); the last entry is the port.
     public var synapsesPerCore: [Int]
     /// Routers a barrier spans (those with a used core or the I/O port).
     public var participatingRouters: Int

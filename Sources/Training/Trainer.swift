@@ -15,14 +15,21 @@ public enum TrainingBackend: Sendable {
 
 /// Per-sample means of what training cost on the chip, by phase (joules, seconds, messages).
 public struct ChipTrainingCosts: Sendable, Equatable {
+    /// Forward-pass energy per sample, in joules (priced operations only; see ``unpriced``).
     public var forwardEnergy = 0.0
+    /// Backward-pass energy per sample, in joules (priced operations only).
     public var backwardEnergy = 0.0
     /// The update phase's energy per sample: every synapse updated once per batch, divided by the
     /// batch size (`nil` when the chip file gives no energy for the optimizer's weight update).
     public var updateEnergy: Double? = 0
+    /// Hardware time of the forward pass per sample, in seconds.
     public var forwardLatency = 0.0
+    /// Hardware time of the backward pass per sample, in seconds.
     public var backwardLatency = 0.0
+    /// Forward messages per sample: spike packets and synchronisation messages (or barriers).
     public var forwardMessages = 0.0
+    /// Backward messages per sample: error packets, synchronisation messages (or barriers) and
+    /// the loss reduction's messages between output cores.
     public var backwardMessages = 0.0
     /// Operations the chip file cannot price (no energy), summed over the epoch: name → count.
     public var unpriced: [String: UInt64] = [:]
