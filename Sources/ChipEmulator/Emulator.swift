@@ -172,21 +172,17 @@ public struct Emulator: Sendable {
 
     /// Prepares `network` placed by `mapping` (which names the chip).
     ///
-    /// - Throws: ``EmulatorError`` when `mapping` was made for a network of another shape
-    ///   (``Mapping/mismatch(_:)``), the network's output is not a LIF or LI population, its
-    ///   duration is not a time > 0 s, the placement makes exact emulation impossible (see
-    ///   ``EmulatorLayout``) or the mesh has more than 58 cores per router (a router tracks its
-    ///   outputs in a 64-bit mask).
+    /// - Throws: ``EmulatorError`` when the network has a problem (the first of
+    ///   ``Network/problems()``: say, an output that is not a LIF or LI population, or a duration
+    ///   outside `(0, Network.maxDuration]` s), `mapping` was made for a network of another shape
+    ///   (``Mapping/mismatch(_:)``), the trial has too many windows, the placement makes exact
+    ///   emulation impossible (see ``EmulatorLayout``) or the mesh has more than 58 cores per
+    ///   router (a router tracks its outputs in a 64-bit mask).
     public init(network: Network, mapping: Mapping) throws(EmulatorError) {
+        if let problem = network.firstProblem { throw EmulatorError(problem) }
         let chip = mapping.chip
         try Self.checkEmulable(chip)
         if let mismatch = mapping.mismatch(network) { throw EmulatorError(mismatch) }
-        guard network.populations.indices.contains(network.output.rawValue), network.populations[network.output.rawValue].kind != .input else {
-            throw EmulatorError("the network's output (\(network.output)) must be a lif or li population")
-        }
-        guard network.duration > 0 else {
-            throw EmulatorError("the trial duration must be greater than 0 s, not \(network.duration) s")
-        }
         let windows = network.duration / chip.time.window
         guard windows.isFinite, windows < Double(Self.maxWindows) else {
             throw EmulatorError(

@@ -129,18 +129,20 @@ public struct Network: Sendable, Equatable {
     /// The population losses read (by default the last one).
     public var output: PopulationID
 
-    /// The longest trial a network file may ask for, in seconds: far beyond any experiment, and
+    /// The longest trial a network may ask for, in seconds: far beyond any experiment, and
     /// short enough that times and window counts stay well within `Double` and `Int` arithmetic.
     public static let maxDuration = 1e4
-    /// The time constants a network file may give, in seconds (a nanosecond to ~3 hours: below a
+    /// The time constants a network may have, in seconds (a nanosecond to ~3 hours: below a
     /// nanosecond the decay underflows within one picosecond-scale step and activity runs away).
     public static let timeConstants = 1e-9...1e4
 
-    /// Nothing is checked here (``NetworkFile/decode(_:file:)`` checks a file's networks): the
-    /// simulators and ``NetworkFile/encode(_:)`` expect at least one population, `output` naming
-    /// a lif or li population, time constants within ``timeConstants``, a duration in
-    /// `(0, maxDuration]` s, projections whose sizes are their populations' and finite weights.
-    /// ``ReferenceSimulator/init(network:)`` traps on an empty network or an `output` out of range.
+    /// Nothing is checked here: ``problems()`` lists what is wrong (an empty network, an `output`
+    /// that is not a lif or li population, time constants outside ``timeConstants``, a duration
+    /// outside `(0, maxDuration]` s, projections whose sizes or array lengths do not fit their
+    /// populations, non-finite weights, negative or non-finite delays, …) and ``validate()``
+    /// throws it. ``NetworkFile/decode(_:file:)``, ``Trainer`` and the chip emulator check it and
+    /// throw; ``ReferenceSimulator/init(network:)`` and ``NetworkFile/encode(_:)`` require a
+    /// network without problems (they trap or compute nonsense otherwise).
     public init(populations: [Population], projections: [Projection], duration: Double, output: PopulationID? = nil) {
         self.populations = populations
         self.projections = projections

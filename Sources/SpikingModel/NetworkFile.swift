@@ -38,18 +38,16 @@ public enum NetworkFile {
         if let format = object.required("format"), let text = format.string(), text != NetworkFile.format {
             format.report("unsupported format \"\(text)\" (expected \"\(NetworkFile.format)\")")
         }
-        let duration = object.required("duration_s")?.double("must be greater than 0 and at most \(Network.maxDuration) s") {
-            $0 > 0 && $0 <= Network.maxDuration
-        }
+        let duration = object.required("duration_s")?.double(NetworkRules.duration) { NetworkRules.isValid(duration: $0) }
 
         var populations: [Population] = []
         var populationsValid = true
         if let list = object.required("populations")?.array() {
-            if list.isEmpty { object.required("populations")?.report("a network needs at least one population") }
+            if list.isEmpty { object.required("populations")?.report(NetworkRules.noPopulations) }
             for node in list {
                 if let population = decodePopulation(node) {
                     if populations.contains(where: { $0.name == population.name }) {
-                        node.report("duplicate population name \"\(population.name)\"")
+                        node.report(NetworkRules.duplicateName(population.name))
                         populationsValid = false
                     }
                     populations.append(population)
@@ -72,7 +70,7 @@ public enum NetworkFile {
         if let node = object.optional("output"), let name = node.string(), populationsValid {
             if let index = populations.firstIndex(where: { $0.name == name }) {
                 if populations[index].kind == .input {
-                    node.report("the output population \"\(name)\" must be of kind \"lif\" or \"li\", not \"input\"")
+                    node.report(NetworkRules.inputOutput("\"\(name)\""))
                 }
                 output = PopulationID(index)
             } else {
@@ -83,16 +81,21 @@ public enum NetworkFile {
         }
 
         guard let duration, populationsValid, !root.diagnostics.hasIssues else { return nil }
-        return Network(populations: populations, projections: projections, duration: duration, output: output)
+        let network = Network(populations: populations, projections: projections, duration: duration, output: output)
+        // The members were checked where they are, against the same rules (``NetworkRules``); any
+        // model-level rule not checked above is reported here, for the whole file.
+        let problems = network.problems()
+        for problem in problems { root.report(problem) }
+        return problems.isEmpty ? network : nil
     }
 
     static func decodePopulation(_ node: JSONNode) -> Population? {
         guard let object = node.object() else { return nil }
         defer { object.finish() }
         let name = object.required("name")?.string()
-        if let name, name.isEmpty { object.required("name")?.report("a population name must not be empty") }
+        if let name, name.isEmpty { object.required("name")?.report(NetworkRules.emptyName) }
         let kind = object.required("kind")?.string(oneOf: NeuronKind.allCases.map(\.rawValue)).flatMap(NeuronKind.init(rawValue:))
-        let size = object.required("size")?.int(in: 1...50_000_000)
+        let size = object.required("size")?.int(in: NetworkRules.sizes)
         guard let kind else {
             object.ignore("tau_mem_s", "tau_syn_s", "threshold", "reset")
             return nil
@@ -107,10 +110,10 @@ public enum NetworkFile {
         let tauMem = object.required("tau_mem_s")?.timeConstant()
         let tauSyn = object.required("tau_syn_s")?.timeConstant()
         let thresholdNode = object.optional("threshold")
-        let threshold = thresholdNode.map { $0.positiveDouble() } ?? 1
+        let threshold = thresholdNode.map { $0.double(NetworkRules.threshold) { NetworkRules.isValid(threshold: $0) } } ?? 1
         let reset = object.optional("reset").map { $0.double() } ?? 0
         if kind == .lif, let threshold, let reset, reset >= threshold {
-            object.optional("reset")?.report("the reset \(reset) must be below the threshold \(threshold)")
+            object.optional("reset")?.report("the reset \(reset) \(NetworkRules.reset(below: threshold))")
             return nil
         }
         guard let name, let size, let tauMem, let tauSyn, let threshold, let reset else { return nil }
@@ -133,7 +136,7 @@ public enum NetworkFile {
         let from = population("from")
         let to = population("to")
         if let to, populations[to].kind == .input {
-            object.required("to")?.report("a projection cannot target the input population \"\(populations[to].name)\"")
+            object.required("to")?.report(NetworkRules.inputTarget("\"\(populations[to].name)\""))
             object.ignore("weights", "delays_s")
             return nil
         }
@@ -143,18 +146,23 @@ public enum NetworkFile {
         }
         let sourceSize = populations[from].size
         let targetSize = populations[to].size
-        let weights = object.required("weights").flatMap { matrix($0, rows: targetSize, columns: sourceSize, what: "weights") { _ in true } }
+        let weights = object.required("weights").flatMap {
+            matrix($0, rows: targetSize, columns: sourceSize, what: "weights", requirement: NetworkRules.weight) { NetworkRules.isValid(weight: $0) }
+        }
         var delays: [Double]? = nil
         if let node = object.optional("delays_s") {
-            delays = matrix(node, rows: targetSize, columns: sourceSize, what: "delays") { $0 >= 0 }
+            delays = matrix(node, rows: targetSize, columns: sourceSize, what: "delays", requirement: NetworkRules.delay) {
+                NetworkRules.isValid(delay: $0)
+            }
             if delays == nil { return nil }
         }
         guard let weights else { return nil }
         return Projection(source: PopulationID(from), target: PopulationID(to), sourceSize: sourceSize, targetSize: targetSize, weights: weights, delays: delays)
     }
 
-    /// A `[post][pre]` matrix as a flat fan-out-ordered array.
-    static func matrix(_ node: JSONNode, rows: Int, columns: Int, what: String, valid: (Double) -> Bool) -> [Double]? {
+    /// A `[post][pre]` matrix as a flat fan-out-ordered array; an entry that is not `valid` is
+    /// reported as "\(what) \(requirement), found x".
+    static func matrix(_ node: JSONNode, rows: Int, columns: Int, what: String, requirement: String, valid: (Double) -> Bool) -> [Double]? {
         guard let list = node.array() else { return nil }
         guard list.count == rows else {
             node.report("expected \(rows) rows (one per target neuron), found \(list.count)")
@@ -169,7 +177,7 @@ public enum NetworkFile {
             }
             for (pre, x) in values.enumerated() {
                 if !valid(x) {
-                    row.diagnostics.report("\(what) must not be negative, found \(x)", at: row.path.appending(pre))
+                    row.diagnostics.report("\(what) \(requirement), found \(x)", at: row.path.appending(pre))
                     ok = false
                 }
                 flat[pre * rows + post] = x
@@ -276,7 +284,6 @@ public enum InputFile {
 extension JSONNode {
     /// A time constant in seconds, within ``Network/timeConstants``.
     func timeConstant() -> Double? {
-        let range = Network.timeConstants
-        return double("must be between \(range.lowerBound) and \(range.upperBound) s") { range.contains($0) }
+        double(NetworkRules.timeConstant) { NetworkRules.isValid(timeConstant: $0) }
     }
 }

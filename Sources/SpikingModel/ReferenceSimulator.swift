@@ -66,6 +66,11 @@ public struct ReferenceSimulator: Sendable {
     /// The last forward pass stopped at ``eventLimit``: its spikes, log and gradients are incomplete.
     public internal(set) var eventLimitReached = false
 
+    /// Prepares the tables and buffers for `network`.
+    ///
+    /// - Precondition: `network` has no ``Network/problems()`` (a network file's networks never
+    ///   have; check one built in code with ``Network/validate()``). An empty network or an
+    ///   `output` out of range traps here; other problems trap or give meaningless results later.
     public init(network: Network) {
         self.network = network
         var start = [Int]()

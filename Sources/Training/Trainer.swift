@@ -103,7 +103,8 @@ public struct Trainer: Sendable {
     let test: [InputSpikes]
     public let backend: TrainingBackend
 
-    /// - Throws: ``EmulatorError`` if the chip backend cannot emulate the network, or the run
+    /// - Throws: ``EmulatorError`` if the network has a problem (the first of
+    ///   ``Network/problems()``), the chip backend cannot emulate the network, or the run
     ///   cannot start: no training samples, a batch size or thread count below 1, or a sample
     ///   (training or test) that does not fit the network or the configuration's loss (its spike
     ///   trains, ``Network/problem(with:)``; its label, ``Network/problem(with:label:)``). The
@@ -111,6 +112,7 @@ public struct Trainer: Sendable {
     public init(
         network: Network, train: [InputSpikes], test: [InputSpikes], configuration: TrainingConfiguration, backend: TrainingBackend = .reference
     ) throws(EmulatorError) {
+        if let problem = network.firstProblem { throw EmulatorError(problem) }
         guard !train.isEmpty else { throw EmulatorError("training needs at least one training sample") }
         guard configuration.batchSize > 0 else { throw EmulatorError("the batch size must be at least 1, not \(configuration.batchSize)") }
         guard configuration.threads > 0 else { throw EmulatorError("training needs at least 1 thread, not \(configuration.threads)") }
@@ -173,8 +175,11 @@ public struct Trainer: Sendable {
     /// Runs one epoch; `progress` is called after each batch.
     ///
     /// - Throws: ``EmulatorError`` when the chip cannot emulate a sample (the epoch is abandoned,
-    ///   the weights keep their last update).
+    ///   the weights keep their last update), or before starting if the network has a problem
+    ///   (the first of ``Network/problems()``: say, training made a weight non-finite, or
+    ///   ``restore(network:optimizer:epoch:learningRate:)`` gave a network with one).
     public mutating func runEpoch(progress: (Progress) -> Void = { _ in }) throws(EmulatorError) -> EpochReport {
+        if let problem = network.firstProblem { throw EmulatorError("epoch \(epoch + 1) cannot start: \(problem)") }
         let order = order(epoch: epoch)
         let batchSize = configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
@@ -249,10 +254,12 @@ public struct Trainer: Sendable {
 
     /// How the current weights classify `inputs`.
     ///
-    /// - Throws: ``EmulatorError`` for a sample that does not fit the network or the loss (as
+    /// - Throws: ``EmulatorError`` if the network has a problem (the first of
+    ///   ``Network/problems()``), for a sample that does not fit the network or the loss (as
     ///   ``init(network:train:test:configuration:backend:)``), or that cannot be simulated.
     public func classify(_ inputs: [InputSpikes]) throws(EmulatorError) -> Classification {
         guard !inputs.isEmpty else { return Classification() }
+        if let problem = network.firstProblem { throw EmulatorError(problem) }
         for (i, sample) in inputs.enumerated() {
             if let problem = network.problem(with: sample) ?? network.problem(with: configuration.loss, label: sample.label) {
                 throw EmulatorError("sample \(i): \(problem)")

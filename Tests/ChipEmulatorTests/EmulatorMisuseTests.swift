@@ -82,6 +82,16 @@ struct EmulatorMisuseTests {
         #expect(text?.contains("greater than 0 s") == true, "\(String(describing: text))")
     }
 
+    @Test func aNetworkWithAProblemIsRejected() throws {
+        var network = Self.network()
+        network.projections[1].weights[2] = .nan
+        network.populations[1].parameters.tauMem = 0
+        let text = Self.message { _ = try Self.emulator(network) }
+        #expect(text == network.firstProblem, "\(String(describing: text))")
+        #expect(text?.contains(#"population 1 "hidden": tauMem 0.0 s is invalid"#) == true, "\(String(describing: text))")
+        #expect(text?.contains("and 1 more") == true, "\(String(describing: text))")
+    }
+
     @Test func anExplicitPlacementMustFitTheShapeAndTheChip() throws {
         let chip = loadChip("loihi.json")
         let small = try Mapping.map(NetworkShape(Self.network(hidden: 4)), onto: chip)

@@ -40,6 +40,31 @@ struct TrainerMisuseTests {
         #expect(Self.message(train: [InputSpikes(times: [[0.001]], label: 0)])?.contains("1 spike trains, but the network has 5") == true)
     }
 
+    @Test func aNetworkWithAProblemIsThrownWhenTheTrainerIsMadeOrRuns() throws {
+        var configuration = TrainingConfiguration()
+        configuration.batchSize = 4
+        var bad = Self.network
+        bad.projections[0].delays = Array(repeating: -1e-3, count: bad.projections[0].synapseCount)
+        do {
+            _ = try Trainer(network: bad, train: Self.samples, test: [], configuration: configuration)
+            Issue.record("a network with negative delays was accepted")
+        } catch {
+            #expect(error.message.hasPrefix(#"projection 0 ("input" → "hidden"): delay -0.001 s at index 0 (post 0, pre 0) is invalid"#), "\(error.message)")
+        }
+        // Weights made non-finite later (restored here; a diverging update would do the same).
+        var trainer = try Trainer(network: Self.network, train: Self.samples, test: [], configuration: configuration)
+        var diverged = Self.network
+        diverged.projections[1].weights[0] = .nan
+        trainer.restore(network: diverged, optimizer: trainer.optimizer, epoch: 0, learningRate: configuration.learningRate)
+        do {
+            _ = try trainer.runEpoch()
+            Issue.record("an epoch ran with a NaN weight")
+        } catch {
+            #expect(error.message.hasPrefix(#"epoch 1 cannot start: projection 1 ("hidden" → "output"): weight nan"#), "\(error.message)")
+        }
+        #expect(throws: EmulatorError.self) { _ = try trainer.classify(Self.samples) }
+    }
+
     @Test func classifyRejectsSamplesThatDoNotFit() throws {
         var configuration = TrainingConfiguration()
         configuration.batchSize = 4
