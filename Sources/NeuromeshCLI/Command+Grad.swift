@@ -39,7 +39,8 @@ let gradCommand = Command(
                            equal the functional reference's to rounding, and the backward
                            phase's energy, messages and hardware time are reported
           --strategy fill|spread, --placement FILE
-                           how to place the network on CHIP (as for `neuromesh map`)
+                           how to place the network on CHIP (as for `neuromesh map`); only
+                           with --chip
           --json           {"loss", "prediction", "spikes", "gradients": [{"from", "to",
                            "weights": [[dL/dw_post,pre]], "delays_s": …}], …}
 
@@ -59,6 +60,11 @@ let gradCommand = Command(
         }
         let chipPath = try arguments.option("chip")
         let placement = try PlacementOptions(&arguments)
+        if chipPath == nil {
+            // Without a chip nothing is placed: say so rather than ignore the option.
+            if placement.strategy != nil { throw CLIError.usage("--strategy needs --chip CHIP (without it the gradient is computed by the functional reference)") }
+            if placement.placementPath != nil { throw CLIError.usage("--placement needs --chip CHIP (without it the gradient is computed by the functional reference)") }
+        }
         let (network, input, networkPath) = try loadNetworkAndInput(&arguments)
         let output = network.populations[network.output.rawValue]
         guard output.kind == loss.outputKind else {

@@ -42,6 +42,7 @@ let mapCommand = Command(
           neuromesh map --chip chips/loihi.json --network net.json
           neuromesh map --chip chips/tiny.json --network net.json --strategy spread --learning adam
           neuromesh map --chip chips/loihi.json --network net.json --placement my-placement.json --json
+            (my-placement.json: a neuromesh-placement/1 file you write, see chips/README.md)
 
         """,
     run: { args, console in

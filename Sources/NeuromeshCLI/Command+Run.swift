@@ -42,9 +42,11 @@ let runCommand = Command(
         spiking outputs only; also under the EventProp paper's rule, which counts a sample
         without any output spike as correct) and per-sample means of energy by category,
         hardware latency and messages; with --json one object {"format":
-        "neuromesh-run-summary/1", "samples", "accuracy", "no_output_spike",
-        "accuracy_paper_rule", "energy_j_per_sample": {…, "total"}, "latency_s_per_sample",
-        "messages_per_sample", "unpriced": {…}, "exact"}. Results do not depend on --threads.
+        "neuromesh-run-summary/1", "chip", "network", "dataset", "split", "samples", "accuracy",
+        "no_output_spike", "accuracy_paper_rule", "energy_j_per_sample": {…, "total"},
+        "latency_s_per_sample", "messages_per_sample": {"spike_packets", "sync"},
+        "unpriced": {OPERATION: count over all samples}, "exact"}. Results do not depend on
+        --threads.
 
         Options:
           --chip CHIP              the chip description (required)
@@ -63,6 +65,7 @@ let runCommand = Command(
                                                                       a lower bound)
                                     "messages": {"spike_packets", "sync_messages", "barriers", "total"},
                                     "packets": {"created", "delivered", "dropped", "late", "reordered"},
+                                    "spike_log_dropped": count,      (spike-log entries dropped)
                                     "exact": bool,
                                     "phases": {"forward": {"energy_j", "unpriced", "barriers",
                                       "cores": [{"core", "router": [x, y], "local", "neurons",
@@ -88,6 +91,7 @@ let runCommand = Command(
         Examples:
           neuromesh init-network --sizes 5,20,3 --seed 1 --out net.json
           neuromesh run --chip chips/loihi.json --network net.json --yinyang 0
+          echo '{"format": "neuromesh-input/1", "spikes": [[0.001], [0.02], [0.029], [0.01], [0]]}' > input.json
           neuromesh run --chip chips/truenorth.json --network net.json --input input.json --json
           neuromesh run --chip chips/spinnaker2.json --network net.json --yinyang 3 --strategy spread --csv out/
 

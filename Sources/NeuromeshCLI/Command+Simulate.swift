@@ -25,7 +25,9 @@ let simulateCommand = Command(
 
         Example:
           neuromesh init-network --sizes 5,20,3 --seed 1 --out net.json
+          echo '{"format": "neuromesh-input/1", "spikes": [[0.001], [0.02], [0.029], [0.01], [0]]}' > input.json
           neuromesh simulate --network net.json --input input.json
+          neuromesh simulate --network net.json --yinyang 0 --json
 
         """,
     run: { arguments, console in

@@ -13,8 +13,9 @@ struct PlacementOptions {
     /// The help lines for both options (indented like the commands' option lists).
     static let help = """
           --strategy fill|spread   fill (default): cores in order, each filled before the next;
-                                   spread: each population divided evenly over as many cores
-                                   as it has neurons (more parallelism, more fan-out)
+                                   spread: each population divided evenly over min(neurons,
+                                   cores on the chip) consecutive cores, after the cores of the
+                                   population before it (more parallelism, more fan-out)
           --placement FILE         an explicit placement (neuromesh-placement/1; see
                                    chips/README.md) instead of a strategy
         """

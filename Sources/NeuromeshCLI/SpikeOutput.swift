@@ -46,11 +46,14 @@ func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, Input
     let networkPath = try arguments.required("network")
     let inputPath = try arguments.option("input")
     let sample = try arguments.option("yinyang")
-    let split = try arguments.choice("split", YinYang.Split.allCases.map(\.rawValue), default: "train")!
+    let splitOption = try arguments.choice("split", YinYang.Split.allCases.map(\.rawValue))
     try arguments.finish()
     guard (inputPath == nil) != (sample == nil) else {
         throw CLIError.usage("give the input as either --input FILE or --yinyang INDEX")
     }
+    // --split picks the Yin-Yang split of --yinyang; with --input it would be silently ignored.
+    if splitOption != nil && sample == nil { throw CLIError.usage("--split applies only to --yinyang INDEX") }
+    let split = splitOption ?? "train"
     let network = try NetworkFile.load(networkPath)
     if let inputPath { return (network, try InputFile.load(inputPath, for: network), networkPath) }
     let samples = YinYang.generate(split: YinYang.Split(rawValue: split)!)
