@@ -155,7 +155,7 @@ let trainCommand = Command(
             }
         }
         if !json {
-            console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epochs, batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
+            console.out("Training 5-\(hidden)-3 on Yin-Yang (5000 train / 1000 test)\(chipName.map { " on chip \"\($0)\"" } ?? " (functional reference)"), \(configuration.epochs) epoch\(configuration.epochs == 1 ? "" : "s"), batch \(configuration.batchSize), Adam lr \(configuration.learningRate) × \(configuration.learningRateDecay)/epoch, seed \(seed), \(configuration.threads) thread(s)\n")
         }
         let clock = ContinuousClock()
         let runStart = clock.now
