@@ -62,6 +62,7 @@ extension Emulator {
             state[n] = NeuronState()
             touchedIn[n] = 0
         }
+        rangeTouched.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         phase = .forward
         for s in queues.indices {
             queues[s].removeAll()
@@ -364,7 +365,7 @@ extension Emulator {
                 let n = neurons[slot.neuron]
                 let p = Int(populationOf[n])
                 let c = constants[p]
-                if slot.kind == .check {
+                if case .check = slot.kind {
                     schedules[stage].set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
                     continue
                 }
@@ -387,27 +388,32 @@ extension Emulator {
             guard let event = next else { break }
             _ = queues[stage].pop()
             loggedEvents &+= 1
+            let isDelivery: Bool
+            switch event.kind {
+            case .delivery: isDelivery = true
+            default: isDelivery = false
+            }
             stageLog[stage].append(
-                LogEntry(kind: event.kind == .delivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
-            let projection = network.projections[Int(event.projection)]
-            let base = (Int(event.neuron) - populationStart[projection.source.rawValue]) &* projection.targetSize
-            let targetPopulation = projection.target.rawValue
-            let c = constants[targetPopulation]
-            let first = populationStart[targetPopulation]
+                LogEntry(kind: isDelivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
+            let p = Int(event.projection)
+            let wiring = self.wiring[p]
+            let base = (Int(event.neuron) &- wiring.sourceStart) &* wiring.targetSize
             // The arriving spike, for a readout maximum on its kink (an input spike's arrival
             // moves with its delay).
             let spike = event.sequence
-            if event.kind == .delivery {
-                for range in layout.targetRanges[Int(event.projection) &* (layout.coreCount + 1) &+ core] {
+            if isDelivery {
+                let slot = p &* (layout.coreCount + 1) &+ core
+                let marks = rangeMarkBase[slot]
+                for (r, range) in layout.targetRanges[slot].enumerated() {
                     deliver(
-                        to: range, of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, spike: spike, mark: mark,
-                        active: &active, ops: &ops, elapsed: &elapsed)
+                        to: range, projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike, mark: mark,
+                        rangeMark: marks &+ r, active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
-                let target = first + Int(event.target)
+                let target = wiring.targetStart &+ Int(event.target)
                 deliver(
-                    to: target..<(target + 1), of: projection, base: base, first: first, time: event.time, constants: c, stage: stage, spike: spike,
-                    mark: mark, active: &active, ops: &ops, elapsed: &elapsed)
+                    to: target..<(target &+ 1), projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike,
+                    mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
@@ -420,17 +426,23 @@ extension Emulator {
         kernel.schedule(.windowDone, at: start + elapsed, stage, w)
     }
 
-    /// One spike reaches the neurons `range` of `projection`'s target population on this stage.
+    /// One spike reaches the neurons `range` of projection `p`'s target population on this
+    /// stage; `base` is the source neuron's first synapse in the projection's weights. The
+    /// targets count as active in this window; `rangeMark` (``rangeTouched``) names the range
+    /// when it is one of the projection's target ranges on the core, so that only its first
+    /// delivery in a window marks its neurons one by one.
     @inline(__always) mutating func deliver(
-        to range: Range<Int>, of projection: Projection, base: Int, first: Int, time t: Double, constants c: LIFConstants, stage: Int,
-        spike: Int32, mark: Int32, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
+        to range: Range<Int>, projection p: Int, wiring: ProjectionWiring, base: Int, time t: Double, stage: Int, spike: Int32, mark: Int32,
+        rangeMark: Int?, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
     ) {
-        let offset = base &+ (range.lowerBound - first)
-        if kinds[projection.target.rawValue] == .lif {
+        let offset = base &+ (range.lowerBound &- wiring.targetStart)
+        let c = constants[wiring.target]
+        switch kinds[wiring.target] {
+        case .lif:
             ReferenceSimulator.deliverToLIF(
-                weights: projection.weights, base: offset, targets: range, time: t, constants: c,
+                weights: network.projections[p].weights, base: offset, targets: range, time: t, constants: c,
                 end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
-        } else if outputIsReadout && projection.target == network.output {
+        case .li where outputIsReadout && wiring.target == network.output.rawValue:
             // Readouts: their maximum and weighted integral up to the arrival (this stage's
             // newest log entry), then the weight.
             var cache = DecayCache()
@@ -439,21 +451,26 @@ extension Emulator {
                 readouts.advance(
                     target - outputs.lowerBound, state: &state[target], to: t, constants: c, position: position, kinkSpike: spike, duration: duration,
                     cache: &cache, integral: &readoutIntegral)
-                state[target].current += projection.weights[offset + i]
+                state[target].current += network.projections[p].weights[offset &+ i]
             }
-        } else {
+        default:
             var cache = DecayCache()
             for (i, target) in range.enumerated() {
-                state[target].receive(projection.weights[offset + i], at: t, c, &cache)
+                state[target].receive(network.projections[p].weights[offset &+ i], at: t, c, &cache)
             }
         }
-        touchedIn.withUnsafeMutableBufferPointer { touched in
-            var fresh = 0
-            for target in range {
-                fresh &+= touched[target] != mark ? 1 : 0
-                touched[target] = mark
+        if let r = rangeMark, rangeTouched[r] == mark {
+            // Every neuron of the range is marked already.
+        } else {
+            touchedIn.withUnsafeMutableBufferPointer { touched in
+                var fresh = 0
+                for target in range {
+                    fresh &+= touched[target] != mark ? 1 : 0
+                    touched[target] = mark
+                }
+                active += fresh
             }
-            active += fresh
+            if let r = rangeMark { rangeTouched[r] = mark }
         }
         ops.synapticOps += UInt64(range.count)
         ops.neuronUpdatesEvent += UInt64(range.count)

@@ -37,6 +37,9 @@ public struct Emulator: Sendable {
     let projectionHasDelays: [Bool]
     /// Outgoing projections per population.
     let outgoing: [[Int]]
+    /// What the event loop reads of each projection besides its weights (copying a
+    /// ``Projection`` out of the network would retain and release its arrays on every event).
+    let wiring: [ProjectionWiring]
     var state: [NeuronState]
     /// Model-time event queue and neuron schedule of each stage; a neuron's index in its stage's
     /// schedule.
@@ -100,6 +103,11 @@ public struct Emulator: Sendable {
     /// Per neuron: 1 + the last window in which it received input or spiked (for active and
     /// inactive neuron updates).
     var touchedIn: [Int32]
+    /// Per target range of a projection on a core (``rangeMarkBase`` of the slot + the range's
+    /// index): 1 + the last window in which one delivery touched the whole range, so that later
+    /// deliveries of that window need not mark its neurons again.
+    var rangeTouched: [Int32]
+    let rangeMarkBase: [Int]
 
     let costs: CostTable
     let latency: OperationLatencies
@@ -199,6 +207,11 @@ public struct Emulator: Sendable {
         populationOf = popOf
         populationStart = network.populations.indices.map { network.firstNeuron(of: PopulationID($0)) }
         projectionHasDelays = network.projections.map(\.hasDelays)
+        wiring = network.projections.map {
+            ProjectionWiring(
+                sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue, targetStart: network.firstNeuron(of: $0.target),
+                targetSize: $0.targetSize)
+        }
         outgoing = network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } }
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
@@ -230,6 +243,14 @@ public struct Emulator: Sendable {
         markers = Array(repeating: 0, count: hostCount * layout.stages.count)
         lastSerial = Array(repeating: .min, count: hostCount * hostCount)
         touchedIn = Array(repeating: 0, count: network.neuronCount)
+        var rangeBases: [Int] = []
+        var rangeCount = 0
+        for ranges in layout.targetRanges {
+            rangeBases.append(rangeCount)
+            rangeCount += ranges.count
+        }
+        rangeMarkBase = rangeBases
+        rangeTouched = Array(repeating: 0, count: rangeCount)
         stageLog = Array(repeating: [], count: layout.stages.count)
         logPosition = Array(repeating: 0, count: layout.stages.count)
         adjoint = Array(repeating: AdjointState(), count: network.neuronCount)
@@ -277,6 +298,15 @@ public struct Emulator: Sendable {
         for p in trains.indices { for n in trains[p].indices { trains[p][n].sort() } }
         return SpikeTrains(trains: trains)
     }
+}
+
+/// A projection's place in the network's neuron numbering: the first neuron of its source
+/// population, its target population and that population's first neuron and size.
+struct ProjectionWiring: Sendable {
+    let sourceStart: Int
+    let target: Int
+    let targetStart: Int
+    let targetSize: Int
 }
 
 /// Per-operation latencies in picoseconds (unknown = 0 for timing; reported as unpriced).

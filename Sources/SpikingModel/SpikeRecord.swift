@@ -35,7 +35,7 @@ public struct SpikeRecord: Sendable, Equatable {
 
     public init() {}
 
-    public var count: Int { neuron.count }
+    @inlinable public var count: Int { neuron.count }
 
     package mutating func removeAll() {
         neuron.removeAll(keepingCapacity: true)
