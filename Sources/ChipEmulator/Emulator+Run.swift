@@ -285,23 +285,23 @@ extension Emulator {
     /// target population's stage.
     mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
         let source = Int(populationOf[n])
+        let column = layout.coreCount &+ 1
         for p in outgoing[source] {
-            let slot = p &* (layout.coreCount + 1) &+ core
+            let slot = p &* column &+ core
             let stage = Int(layout.targetStage[slot])
             guard stage >= 0 else { continue }
-            let projection = network.projections[p]
             // The global spike index orders a neuron's spikes, as the canonical order needs.
-            if !projectionHasDelays[p] {
+            guard projectionHasDelays[p] else {
                 if windowOf(t) < nextWindow[stage] { counters.latePackets += 1 }
                 queues[stage].push(ForwardEvent(time: t, kind: .delivery, neuron: Int32(n), sequence: k, projection: Int32(p), target: 0))
                 continue
             }
-            let delays = projection.delays!
-            let base = (n - populationStart[source]) &* projection.targetSize
-            let first = populationStart[projection.target.rawValue]
+            let wiring = self.wiring[p]
+            let delays = network.projections[p].delays!
+            let base = (n &- wiring.sourceStart) &* wiring.targetSize
             for range in layout.targetRanges[slot] {
                 for target in range {
-                    let j = target - first
+                    let j = target &- wiring.targetStart
                     let arrival = t + delays[base &+ j]
                     guard arrival <= duration else { continue }
                     if windowOf(arrival) < nextWindow[stage] { counters.latePackets += 1 }
