@@ -19,6 +19,9 @@ enum NetworkRules {
     static func isValid(timeConstant: Double) -> Bool { Network.timeConstants.contains(timeConstant) }
 
     static let sizes = 1...Network.maxPopulationSize
+    static func tooManyNeurons(_ count: Int) -> String {
+        "the populations have \(count) neurons in all; at most \(Network.maxNeuronCount) are supported"
+    }
 
     static let threshold = "must be greater than 0"
     static func isValid(threshold: Double) -> Bool { threshold > 0 && threshold.isFinite }
@@ -45,6 +48,9 @@ enum NetworkRules {
 extension Network {
     /// The largest population a network may have (as a network file's `size` allows).
     public static let maxPopulationSize = 50_000_000
+    /// The most neurons a network may have in all populations together: the simulators number
+    /// neurons globally in 30 bits (`2³⁰ − 1`).
+    public static let maxNeuronCount = (1 << 30) - 1
 
     /// Everything that keeps this network from being simulated, encoded or emulated, one message
     /// each (empty if nothing does). A message names the population (`population 1 "hidden"`) or
@@ -53,7 +59,7 @@ extension Network {
     ///
     /// - at least one population; ``duration`` in `(0, maxDuration]` s;
     /// - every population: a non-empty name no other population has and a ``Population/size`` in
-    ///   `1...maxPopulationSize`; a LIF or LI population also ``NeuronParameters/tauMem`` and
+    ///   `1...maxPopulationSize`, at most ``maxNeuronCount`` neurons in all; a LIF or LI population also ``NeuronParameters/tauMem`` and
     ///   ``NeuronParameters/tauSyn`` within ``timeConstants``, a finite `threshold` > 0 and a
     ///   finite `reset` (below the threshold for LIF). An input population's parameters are unused;
     /// - every projection: source and target among the populations, a target that is not an input
@@ -99,6 +105,9 @@ extension Network {
                 problems.append("\(label): reset \(parameters.reset) is invalid: \(NetworkRules.reset(below: parameters.threshold))")
             }
         }
+
+        let total = populations.reduce(0) { $0 &+ max($1.size, 0) }
+        if total > Network.maxNeuronCount { problems.append(NetworkRules.tooManyNeurons(total)) }
 
         for (index, projection) in projections.enumerated() {
             problems += projectionProblems(projection, index: index)

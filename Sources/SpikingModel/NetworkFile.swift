@@ -55,6 +55,11 @@ public enum NetworkFile {
                     populationsValid = false
                 }
             }
+            let total = populations.reduce(0) { $0 + $1.size }
+            if total > Network.maxNeuronCount {
+                object.required("populations")?.report(NetworkRules.tooManyNeurons(total))
+                populationsValid = false
+            }
         } else {
             populationsValid = false
         }

@@ -65,6 +65,19 @@ struct NetworkFileTests {
         }
     }
 
+    @Test func theNeuronsOfAllPopulationsTogetherAreLimited() {
+        // 22 populations of the largest size: 1.1 billion neurons, more than neuron indices hold.
+        let populations = (0..<22).map { #"{"name": "p\#($0)", "kind": "lif", "size": 50000000, "tau_mem_s": 0.02, "tau_syn_s": 0.005}"# }
+        let text = #"{"format": "neuromesh-network/1", "duration_s": 1, "populations": [\#(populations.joined(separator: ", "))], "projections": []}"#
+        do {
+            _ = try Self.decode(text)
+            Issue.record("accepted")
+        } catch {
+            let issue = error.issues.first { $0.path?.description == "/populations" }
+            #expect(issue?.message.contains("1100000000 neurons in all; at most 1073741823") == true, "\(error)")
+        }
+    }
+
     @Test func reportsEveryProblemAtOnce() {
         let text = #"{"format": "x", "duration_s": -1, "populations": [{"name": "a", "kind": "lif", "size": -3, "tau_mem_s": 0, "tau_syn_s": 1}], "projections": [], "extra": true}"#
         do {

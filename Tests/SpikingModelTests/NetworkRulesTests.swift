@@ -74,6 +74,9 @@ struct NetworkRulesTests {
         },
         Rule(#"the output population 0 "in" must be of kind "lif" or "li", not "input""#) { $0.output = PopulationID(0) },
         Rule("the output (population 5) is not one of the network's 3 populations (0...2)") { $0.output = PopulationID(5) },
+        Rule("the populations have 1100000007 neurons in all; at most 1073741823 are supported") { network in
+            for i in 0..<22 { network.populations.append(Population(name: "extra \(i)", kind: .input, size: 50_000_000)) }
+        },
     ]
 
     @Test func aValidNetworkHasNoProblems() throws {
