@@ -39,9 +39,21 @@ struct HardwareEvent: Sendable {
 /// across the module boundary was not specialised and cost the emulator 2–3×, measured with
 /// neuromesh-bench; each module keeps a concrete heap of its own event type.)
 ///
-/// - Complexity: `schedule` and `next` are O(log n).
+/// Events scheduled for the current time (`time == now`, zero-latency hand-overs: an inject
+/// with no interface latency, a slot-freed wake-up, the next packet of an outbox) skip the heap:
+/// they wait in a FIFO lane. Every event in the heap at time `now` was scheduled while the
+/// clock was still earlier, so it precedes every lane event in `(time, sequence)` order, and lane
+/// events follow each other in scheduling order; `next` therefore takes the heap's top while it
+/// is due at `now`, then the lane, and only then lets the clock advance. The order of events is
+/// exactly that of the single heap.
+///
+/// - Complexity: `schedule` and `next` are O(log n) for heap events, O(1) for lane events.
 struct HardwareKernel: Sendable {
     private var heap: [HardwareEvent] = []
+    /// The events due at `now` scheduled while `now` was current, in scheduling order
+    /// (`lane[laneHead...]` are still to come).
+    private var lane: [HardwareEvent] = []
+    private var laneHead = 0
     private var sequence: UInt64 = 0
     /// The time of the event being handled.
     private(set) var now: Picoseconds = 0
@@ -50,17 +62,23 @@ struct HardwareKernel: Sendable {
 
     mutating func reset() {
         heap.removeAll(keepingCapacity: true)
+        lane.removeAll(keepingCapacity: true)
+        laneHead = 0
         sequence = 0
         now = 0
         handled = 0
     }
 
-    var isEmpty: Bool { heap.isEmpty }
+    var isEmpty: Bool { heap.isEmpty && laneHead == lane.count }
 
     mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
         sequence &+= 1
         let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
+        if time == now {
+            lane.append(event)
+            return
+        }
         heap.append(event)
         heap.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
@@ -76,6 +94,16 @@ struct HardwareKernel: Sendable {
 
     /// Removes and returns the earliest event, advancing ``now`` to its time.
     mutating func next() -> HardwareEvent? {
+        if laneHead < lane.count, heap.first.map({ $0.time != now }) ?? true {
+            let event = lane[laneHead]
+            laneHead &+= 1
+            if laneHead == lane.count {
+                lane.removeAll(keepingCapacity: true)
+                laneHead = 0
+            }
+            handled &+= 1
+            return event
+        }
         guard let last = heap.popLast() else { return nil }
         var top = last
         if !heap.isEmpty {
