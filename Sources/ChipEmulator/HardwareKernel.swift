@@ -17,16 +17,28 @@ struct HardwareEvent: Sendable {
         case barrierDone
     }
 
-    var time: Picoseconds
-    var sequence: UInt64
+    /// `time × 2⁶⁴ + sequence`: the event's time (ps) in the high half, its scheduling order in
+    /// the low half, so one integer comparison orders by time with a FIFO tie-break.
+    var key: UInt128
     var kind: Kind
     var a: Int32
     var b: Int32
     var c: Int32
 
+    init(time: Picoseconds, sequence: UInt64, kind: Kind, a: Int32, b: Int32, c: Int32) {
+        key = UInt128(time) << 64 | UInt128(sequence)
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
+    /// When the event happens, in ps.
+    var time: Picoseconds { Picoseconds(truncatingIfNeeded: key >> 64) }
+
     /// Time order with a FIFO tie-break: equal times run in the order they were scheduled.
     @inline(__always) static func precedes(_ x: HardwareEvent, _ y: HardwareEvent) -> Bool {
-        x.time != y.time ? x.time < y.time : x.sequence < y.sequence
+        x.key < y.key
     }
 }
 

@@ -240,51 +240,54 @@ struct NetworkOnChip: Sendable {
         var emptied: UInt64 = 0
         let below: UInt64 = (1 << UInt64(first)) &- 1
         let depth = bufferDepth
-        for pass in 0..<2 {
-            var remaining = pass == 0 ? nonEmpty & ~below : nonEmpty & below
-            while remaining != 0 {
-                let input = remaining.trailingZeroBitCount
-                remaining &= remaining &- 1
-                let b = router &* inputs &+ input
-                while buffers[b].count > 0 {
-                    // The head's outputs still to serve; none of them free: it waits
-                    // (for the earliest of them) without any other effect.
-                    let open = buffers[b].needMask & ~buffers[b].doneMask
-                    var free: UInt64 = 0
-                    var scan = open
-                    while scan != 0 {
-                        let out = scan.trailingZeroBitCount
-                        scan &= scan &- 1
-                        let busyUntil = outputFree[router &* outputs &+ out]
-                        if busyUntil <= now { free |= 1 << UInt64(out) } else { wake = min(wake, busyUntil) }
-                    }
-                    guard free != 0 || open == 0 else { break }
-                    serveHead(b, outputs: free, router: router, now: now, counters: &routerCounters, kernel: &kernel, dropped: &dropped)
-                    guard buffers[b].doneMask == buffers[b].needMask else { break }
-                    routerCounters.stall += now - buffers[b].headSince
-                    buffers[b].head = Int32((Int(buffers[b].head) &+ 1) % depth)
-                    buffers[b].count &-= 1
-                    if buffers[b].count > 0 {
-                        buffers[b].needMask = outputMask(of: Int(slots[b &* depth &+ Int(buffers[b].head)]), at: router)
-                        buffers[b].doneMask = 0
-                        buffers[b].headSince = now
-                    } else {
-                        emptied |= 1 << UInt64(input)
-                    }
-                    // A slot opened: whoever feeds this input may send again (a network
-                    // interface only if it waits for a slot; the wake-up then stands for
-                    // its pending inject).
-                    if input < 4 {
-                        let upstream = neighbour(of: router, direction: input).router
-                        if pendingService[upstream] > now {
-                            pendingService[upstream] = now
-                            kernel.schedule(.routerService, at: now, upstream)
+        // (One uniqueness check for the interfaces' flags, not one per wake-up.)
+        injectBlocked.withUnsafeMutableBufferPointer { injectBlocked in
+            for pass in 0..<2 {
+                var remaining = pass == 0 ? nonEmpty & ~below : nonEmpty & below
+                while remaining != 0 {
+                    let input = remaining.trailingZeroBitCount
+                    remaining &= remaining &- 1
+                    let b = router &* inputs &+ input
+                    while buffers[b].count > 0 {
+                        // The head's outputs still to serve; none of them free: it waits
+                        // (for the earliest of them) without any other effect.
+                        let open = buffers[b].needMask & ~buffers[b].doneMask
+                        var free: UInt64 = 0
+                        var scan = open
+                        while scan != 0 {
+                            let out = scan.trailingZeroBitCount
+                            scan &= scan &- 1
+                            let busyUntil = outputFree[router &* outputs &+ out]
+                            if busyUntil <= now { free |= 1 << UInt64(out) } else { wake = min(wake, busyUntil) }
                         }
-                    } else {
-                        let core = router == portRouter && input == 4 &+ coresPerRouter ? portCore : router &* coresPerRouter &+ input &- 4
-                        if injectBlocked[core] {
-                            injectBlocked[core] = false
-                            kernel.schedule(.inject, at: now, core)
+                        guard free != 0 || open == 0 else { break }
+                        serveHead(b, outputs: free, router: router, now: now, counters: &routerCounters, kernel: &kernel, dropped: &dropped)
+                        guard buffers[b].doneMask == buffers[b].needMask else { break }
+                        routerCounters.stall += now - buffers[b].headSince
+                        buffers[b].head = Int32((Int(buffers[b].head) &+ 1) % depth)
+                        buffers[b].count &-= 1
+                        if buffers[b].count > 0 {
+                            buffers[b].needMask = outputMask(of: Int(slots[b &* depth &+ Int(buffers[b].head)]), at: router)
+                            buffers[b].doneMask = 0
+                            buffers[b].headSince = now
+                        } else {
+                            emptied |= 1 << UInt64(input)
+                        }
+                        // A slot opened: whoever feeds this input may send again (a network
+                        // interface only if it waits for a slot; the wake-up then stands for
+                        // its pending inject).
+                        if input < 4 {
+                            let upstream = neighbour(of: router, direction: input).router
+                            if pendingService[upstream] > now {
+                                pendingService[upstream] = now
+                                kernel.schedule(.routerService, at: now, upstream)
+                            }
+                        } else {
+                            let core = router == portRouter && input == 4 &+ coresPerRouter ? portCore : router &* coresPerRouter &+ input &- 4
+                            if injectBlocked[core] {
+                                injectBlocked[core] = false
+                                kernel.schedule(.inject, at: now, core)
+                            }
                         }
                     }
                 }
