@@ -65,8 +65,8 @@ struct NetworkOnChip: Sendable {
     let errorFlits: Picoseconds
     let localLatency: Picoseconds
 
-    /// Per router: its column and row; per core: its router (the port: `portRouter`). Routing
-    /// looks these up instead of dividing.
+    /// Per router: its column and row; per core: its router (the port is never a destination).
+    /// Routing looks these up instead of dividing.
     private let routerX: [Int32]
     private let routerY: [Int32]
     private let coreRouter: [Int32]
