@@ -62,10 +62,11 @@ struct HardwareEvent: Sendable {
 /// - Complexity: `schedule` and `next` are O(log n) for heap events, O(1) for lane events.
 struct HardwareKernel: Sendable {
     private var heap: [HardwareEvent] = []
-    /// The events due at `now` scheduled while `now` was current, in scheduling order
-    /// (`lane[laneHead...]` are still to come).
-    private var lane: [HardwareEvent] = []
+    /// The events due at `now` scheduled while `now` was current, in scheduling order: a ring
+    /// of power-of-two size, `lane[(laneHead + i) mod lane.count]` for `i < laneCount`.
+    private var lane = [HardwareEvent](repeating: HardwareEvent(time: 0, sequence: 0, kind: .inject, a: 0, b: 0, c: 0), count: 64)
     private var laneHead = 0
+    private var laneCount = 0
     private var sequence: UInt64 = 0
     /// The time of the event being handled.
     private(set) var now: Picoseconds = 0
@@ -74,21 +75,27 @@ struct HardwareKernel: Sendable {
 
     mutating func reset() {
         heap.removeAll(keepingCapacity: true)
-        lane.removeAll(keepingCapacity: true)
         laneHead = 0
+        laneCount = 0
         sequence = 0
         now = 0
         handled = 0
     }
 
-    var isEmpty: Bool { heap.isEmpty && laneHead == lane.count }
+    var isEmpty: Bool { heap.isEmpty && laneCount == 0 }
 
     mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
         sequence &+= 1
         let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
         if time == now {
-            lane.append(event)
+            if laneCount == lane.count {
+                // Full: unroll the ring into one twice the size.
+                lane = (0..<lane.count).map { lane[(laneHead + $0) & (lane.count - 1)] } + lane
+                laneHead = 0
+            }
+            lane[(laneHead &+ laneCount) & (lane.count &- 1)] = event
+            laneCount &+= 1
             return
         }
         heap.append(event)
@@ -106,13 +113,10 @@ struct HardwareKernel: Sendable {
 
     /// Removes and returns the earliest event, advancing ``now`` to its time.
     mutating func next() -> HardwareEvent? {
-        if laneHead < lane.count, heap.first.map({ $0.time != now }) ?? true {
+        if laneCount > 0, heap.first.map({ $0.time != now }) ?? true {
             let event = lane[laneHead]
-            laneHead &+= 1
-            if laneHead == lane.count {
-                lane.removeAll(keepingCapacity: true)
-                laneHead = 0
-            }
+            laneHead = (laneHead &+ 1) & (lane.count &- 1)
+            laneCount &-= 1
             handled &+= 1
             return event
         }
