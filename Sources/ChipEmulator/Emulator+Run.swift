@@ -236,6 +236,12 @@ extension Emulator {
     }
 
     mutating func service(_ router: Int) {
+        // Every head waits for a busy output: the service would only ask to be woken when the
+        // first of them frees (checked first, as it is the common case, without the counters).
+        if let wake = noc.idleUntil(router: router, now: kernel.now) {
+            if wake != .max { noc.requestService(router, at: wake, &kernel) }
+            return
+        }
         let dropped = noc.service(
             router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], injectBlocked: &injectBlocked,
             kernel: &kernel)

@@ -219,6 +219,28 @@ struct NetworkOnChip: Sendable {
         if pendingService[router] <= now { pendingService[router] = .max }
     }
 
+    /// When no head packet of `router` has a free output it still needs, the time the first of
+    /// those outputs frees (`.max` when the router holds no packet): a service now would move
+    /// nothing and only ask to be woken then. `nil` when some head may move.
+    @inline(__always) func idleUntil(router: Int, now: Picoseconds) -> Picoseconds? {
+        var wake = Picoseconds.max
+        var remaining = occupied[router]
+        while remaining != 0 {
+            let input = remaining.trailingZeroBitCount
+            remaining &= remaining &- 1
+            let buffer = buffers[router &* inputs &+ input]
+            var open = buffer.needMask & ~buffer.doneMask
+            if open == 0 { return nil }
+            while open != 0 {
+                let busyUntil = outputFree[router &* outputs &+ open.trailingZeroBitCount]
+                open &= open &- 1
+                if busyUntil <= now { return nil }
+                wake = min(wake, busyUntil)
+            }
+        }
+        return wake
+    }
+
     /// Moves every head packet of `router` that can move now (round-robin over inputs), and
     /// schedules what follows: arrivals downstream, deliveries to cores (`.coreReceive`), wake-ups
     /// when a slot opens of the upstream router or of the network interface if it waits for one
