@@ -179,7 +179,9 @@ extension Emulator {
 
     /// The router and input a core's (or the port's) network interface feeds.
     @inline(__always) func interfaceInput(of core: Int) -> (router: Int, input: Int) {
-        core == layout.portCore ? (noc.portRouter, noc.portInput) : (noc.router(ofCore: core), 4 + core % chip.mesh.coresPerRouter)
+        if core == layout.portCore { return (noc.portRouter, noc.portInput) }
+        let router = noc.router(ofCore: core)
+        return (router, 4 &+ core &- router &* noc.coresPerRouter)
     }
 
     /// The network interface of `core` hands its next packet to the router if it can.

@@ -144,7 +144,7 @@ struct NetworkOnChip: Sendable {
 
     var routerCount: Int { width * height }
 
-    @inline(__always) func router(ofCore core: Int) -> Int { core / coresPerRouter }
+    @inline(__always) func router(ofCore core: Int) -> Int { Int(coreRouter[core]) }
 
     // (The small helpers below are inlined: called from a mutating method, an outlined call of a
     // non-mutating one copied the whole network state first.)
@@ -195,7 +195,9 @@ struct NetworkOnChip: Sendable {
         let b = router &* inputs &+ input
         var buffer = buffers[b]
         buffer.reserved &-= 1
-        slots[b &* bufferDepth &+ (Int(buffer.head) &+ Int(buffer.count)) % bufferDepth] = Int32(packet)
+        // The ring position after the last packet: head + count wrapped (both below the depth).
+        let tail = Int(buffer.head) &+ Int(buffer.count)
+        slots[b &* bufferDepth &+ (tail >= bufferDepth ? tail &- bufferDepth : tail)] = Int32(packet)
         buffer.count &+= 1
         counters[router].peakOccupancy = max(counters[router].peakOccupancy, Int(buffer.count))
         if buffer.count == 1 {
@@ -286,7 +288,7 @@ struct NetworkOnChip: Sendable {
                         serveHead(b, outputs: free, router: router, now: now, counters: &routerCounters, kernel: &kernel, dropped: &dropped)
                         guard buffers[b].doneMask == buffers[b].needMask else { break }
                         routerCounters.stall += now - buffers[b].headSince
-                        buffers[b].head = Int32((Int(buffers[b].head) &+ 1) % depth)
+                        buffers[b].head = Int(buffers[b].head) &+ 1 == depth ? 0 : buffers[b].head &+ 1
                         buffers[b].count &-= 1
                         if buffers[b].count > 0 {
                             buffers[b].needMask = outputMask(of: Int(slots[b &* depth &+ Int(buffers[b].head)]), at: router)
@@ -320,7 +322,7 @@ struct NetworkOnChip: Sendable {
         // The arbiter's priority moves on after it has granted an output (or dropped a copy): a
         // wake-up that moved nothing (outputs still busy, no credit yet) leaves it where it was.
         if routerCounters.forwarded + routerCounters.localDeliveries + routerCounters.drops != granted {
-            roundRobin[router] = (first + 1) % inputs
+            roundRobin[router] = first &+ 1 == inputs ? 0 : first &+ 1
         }
         if wake != .max { requestService(router, at: wake, &kernel) }
         return dropped
