@@ -225,22 +225,29 @@ struct NetworkOnChip: Sendable {
     /// those outputs frees (`.max` when the router holds no packet): a service now would move
     /// nothing and only ask to be woken then. `nil` when some head may move.
     @inline(__always) func idleUntil(router: Int, now: Picoseconds) -> Picoseconds? {
-        var wake = Picoseconds.max
-        var remaining = occupied[router]
-        while remaining != 0 {
-            let input = remaining.trailingZeroBitCount
-            remaining &= remaining &- 1
-            let buffer = buffers[router &* inputs &+ input]
-            var open = buffer.needMask & ~buffer.doneMask
-            if open == 0 { return nil }
-            while open != 0 {
-                let busyUntil = outputFree[router &* outputs &+ open.trailingZeroBitCount]
-                open &= open &- 1
-                if busyUntil <= now { return nil }
-                wake = min(wake, busyUntil)
+        let occupied = occupied[router]
+        // (The router's buffers and outputs, read through their storage: the indices below are
+        // its own inputs and outputs.)
+        return buffers.withUnsafeBufferPointer { buffers in
+            outputFree.withUnsafeBufferPointer { outputFree in
+                var wake = Picoseconds.max
+                var remaining = occupied
+                while remaining != 0 {
+                    let input = remaining.trailingZeroBitCount
+                    remaining &= remaining &- 1
+                    let buffer = buffers[router &* inputs &+ input]
+                    var open = buffer.needMask & ~buffer.doneMask
+                    if open == 0 { return nil }
+                    while open != 0 {
+                        let busyUntil = outputFree[router &* outputs &+ open.trailingZeroBitCount]
+                        open &= open &- 1
+                        if busyUntil <= now { return nil }
+                        wake = min(wake, busyUntil)
+                    }
+                }
+                return wake
             }
         }
-        return wake
     }
 
     /// Moves every head packet of `router` that can move now (round-robin over inputs), and
