@@ -199,7 +199,7 @@ struct NetworkOnChip: Sendable {
         let tail = Int(buffer.head) &+ Int(buffer.count)
         slots[b &* bufferDepth &+ (tail >= bufferDepth ? tail &- bufferDepth : tail)] = Int32(packet)
         buffer.count &+= 1
-        counters[router].peakOccupancy = max(counters[router].peakOccupancy, Int(buffer.count))
+        if Int(buffer.count) > counters[router].peakOccupancy { counters[router].peakOccupancy = Int(buffer.count) }
         if buffer.count == 1 {
             occupied[router] |= 1 << UInt64(input)
             buffer.needMask = outputMask(of: packet, at: router)
