@@ -324,7 +324,7 @@ struct NetworkOnChip: Sendable {
                 }
             }
         }
-        occupied[router] &= ~emptied
+        if emptied != 0 { occupied[router] &= ~emptied }
         counters[router] = routerCounters
         // The arbiter's priority moves on after it has granted an output (or dropped a copy): a
         // wake-up that moved nothing (outputs still busy, no credit yet) leaves it where it was.
