@@ -180,7 +180,9 @@ extension Emulator {
 
     /// The router and input a core's (or the port's) network interface feeds.
     @inline(__always) func interfaceInput(of core: Int) -> (router: Int, input: Int) {
-        core == layout.portCore ? (noc.portRouter, noc.portInput) : (noc.router(ofCore: core), 4 + core % chip.mesh.coresPerRouter)
+        if core == layout.portCore { return (noc.portRouter, noc.portInput) }
+        let router = noc.router(ofCore: core)
+        return (router, 4 &+ core &- router &* noc.coresPerRouter)
     }
 
     /// The network interface of `core` hands its next packet to the router if it can.
@@ -237,6 +239,12 @@ extension Emulator {
     }
 
     mutating func service(_ router: Int) {
+        // Every head waits for a busy output: the service would only ask to be woken when the
+        // first of them frees (checked first, as it is the common case, without the counters).
+        if let wake = noc.idleUntil(router: router, now: kernel.now) {
+            if wake != .max { noc.requestService(router, at: wake, &kernel) }
+            return
+        }
         let dropped = noc.service(
             router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], injectBlocked: &injectBlocked,
             kernel: &kernel)

@@ -17,16 +17,28 @@ struct HardwareEvent: Sendable {
         case barrierDone
     }
 
-    var time: Picoseconds
-    var sequence: UInt64
+    /// `time × 2⁶⁴ + sequence`: the event's time (ps) in the high half, its scheduling order in
+    /// the low half, so one integer comparison orders by time with a FIFO tie-break.
+    var key: UInt128
     var kind: Kind
     var a: Int32
     var b: Int32
     var c: Int32
 
+    init(time: Picoseconds, sequence: UInt64, kind: Kind, a: Int32, b: Int32, c: Int32) {
+        key = UInt128(time) << 64 | UInt128(sequence)
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
+    /// When the event happens, in ps.
+    var time: Picoseconds { Picoseconds(truncatingIfNeeded: key >> 64) }
+
     /// Time order with a FIFO tie-break: equal times run in the order they were scheduled.
     @inline(__always) static func precedes(_ x: HardwareEvent, _ y: HardwareEvent) -> Bool {
-        x.time != y.time ? x.time < y.time : x.sequence < y.sequence
+        x.key < y.key
     }
 }
 
@@ -39,9 +51,22 @@ struct HardwareEvent: Sendable {
 /// across the module boundary was not specialised and cost the emulator 2–3×, measured with
 /// neuromesh-bench; each module keeps a concrete heap of its own event type.)
 ///
-/// - Complexity: `schedule` and `next` are O(log n).
+/// Events scheduled for the current time (`time == now`, zero-latency hand-overs: an inject
+/// with no interface latency, a slot-freed wake-up, the next packet of an outbox) skip the heap:
+/// they wait in a FIFO lane. Every event in the heap at time `now` was scheduled while the
+/// clock was still earlier, so it precedes every lane event in `(time, sequence)` order, and lane
+/// events follow each other in scheduling order; `next` therefore takes the heap's top while it
+/// is due at `now`, then the lane, and only then lets the clock advance. The order of events is
+/// exactly that of the single heap.
+///
+/// - Complexity: `schedule` and `next` are O(log n) for heap events, O(1) for lane events.
 struct HardwareKernel: Sendable {
     private var heap: [HardwareEvent] = []
+    /// The events due at `now` scheduled while `now` was current, in scheduling order: a ring
+    /// of power-of-two size, `lane[(laneHead + i) mod lane.count]` for `i < laneCount`.
+    private var lane = [HardwareEvent](repeating: HardwareEvent(time: 0, sequence: 0, kind: .inject, a: 0, b: 0, c: 0), count: 64)
+    private var laneHead = 0
+    private var laneCount = 0
     private var sequence: UInt64 = 0
     /// The time of the event being handled.
     private(set) var now: Picoseconds = 0
@@ -50,17 +75,29 @@ struct HardwareKernel: Sendable {
 
     mutating func reset() {
         heap.removeAll(keepingCapacity: true)
+        laneHead = 0
+        laneCount = 0
         sequence = 0
         now = 0
         handled = 0
     }
 
-    var isEmpty: Bool { heap.isEmpty }
+    var isEmpty: Bool { heap.isEmpty && laneCount == 0 }
 
     mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
         sequence &+= 1
         let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
+        if time == now {
+            if laneCount == lane.count {
+                // Full: unroll the ring into one twice the size.
+                lane = (0..<lane.count).map { lane[(laneHead + $0) & (lane.count - 1)] } + lane
+                laneHead = 0
+            }
+            lane[(laneHead &+ laneCount) & (lane.count &- 1)] = event
+            laneCount &+= 1
+            return
+        }
         heap.append(event)
         heap.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
@@ -76,6 +113,13 @@ struct HardwareKernel: Sendable {
 
     /// Removes and returns the earliest event, advancing ``now`` to its time.
     mutating func next() -> HardwareEvent? {
+        if laneCount > 0, heap.first.map({ $0.time != now }) ?? true {
+            let event = lane[laneHead]
+            laneHead = (laneHead &+ 1) & (lane.count &- 1)
+            laneCount &-= 1
+            handled &+= 1
+            return event
+        }
         guard let last = heap.popLast() else { return nil }
         var top = last
         if !heap.isEmpty {
