@@ -16,7 +16,7 @@ package struct NeuronSchedule: Sendable {
     }
 
     /// Per neuron: its event as one sortable key (time `+∞`: none).
-    private var keys: [Key]
+    fileprivate var keys: [Key]
     /// `tree[node]` is the neuron with the earliest event below `node` (leaves at `leaves + i`).
     private var tree: [Int32]
     private let leaves: Int
@@ -28,7 +28,7 @@ package struct NeuronSchedule: Sendable {
     /// included) order like the numbers, so the time is kept as its bits (`-0` made `+0`) and
     /// keys compare as integers — which the compiler can select on instead of branching: which of
     /// two events comes first is data-dependent and unpredictable.
-    private struct Key {
+    fileprivate struct Key {
         var timeBits: UInt64
         var rank: UInt64
 
@@ -40,11 +40,9 @@ package struct NeuronSchedule: Sendable {
         @inline(__always) var time: Double { Double(bitPattern: timeBits) }
         @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
 
+        /// `(timeBits, rank)` compared as one 128-bit number: a subtract-with-borrow and no branch.
         @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
-            let earlier: UInt8 = a.timeBits < b.timeBits ? 1 : 0
-            let tie: UInt8 = a.timeBits == b.timeBits ? 1 : 0
-            let lower: UInt8 = a.rank < b.rank ? 1 : 0
-            return earlier | (tie & lower) != 0
+            UInt128(a.timeBits) &<< 64 | UInt128(a.rank) < UInt128(b.timeBits) &<< 64 | UInt128(b.rank)
         }
     }
 
@@ -116,18 +114,39 @@ package struct NeuronSchedule: Sendable {
         repair(range)
     }
 
+    /// Writes the checks of a run of neurons without bounds checks (see ``setChecks(_:_:)``).
+    package struct CheckWriter {
+        fileprivate let keys: UnsafeMutablePointer<Key>
+        fileprivate let first: Int
+
+        /// Gives neuron `first + j` (the `j`-th of the run) a check at `time`.
+        @inline(__always) package func set(_ j: Int, time: Double) {
+            keys[first &+ j] = Key(time: time, kind: .check, neuron: first &+ j)
+        }
+    }
+
+    /// Lets `body` give every neuron in `range` a check (through ``CheckWriter/set(_:time:)``,
+    /// each exactly once), then brings the tree up to date, like ``setChecks(_:time:)``.
+    @inline(__always) package mutating func setChecks(_ range: Range<Int>, _ body: (CheckWriter) -> Void) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= keys.count, "neurons out of range")
+        keys.withUnsafeMutableBufferPointer { body(CheckWriter(keys: $0.baseAddress!, first: range.lowerBound)) }
+        repair(range)
+    }
+
     /// Brings the tree up to date after ``setLeaf(_:time:kind:)`` on the neurons in `range`.
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let leaves = self.leaves
         keys.withUnsafeBufferPointer { keys in
             tree.withUnsafeMutableBufferPointer { tree in
-                var lo = (leaves + range.lowerBound) >> 1
-                var hi = (leaves + range.upperBound - 1) >> 1
+                var lo = (leaves &+ range.lowerBound) >> 1
+                var hi = (leaves &+ range.upperBound &- 1) >> 1
                 while lo >= 1 {
-                    for node in lo...hi {
-                        let left = tree[2 * node], right = tree[2 * node + 1]
+                    var node = lo
+                    while node <= hi {
+                        let left = tree[node &<< 1], right = tree[node &<< 1 | 1]
                         tree[node] = Key.precedes(keys[Int(right)], keys[Int(left)]) ? right : left
+                        node &+= 1
                     }
                     lo >>= 1
                     hi >>= 1
