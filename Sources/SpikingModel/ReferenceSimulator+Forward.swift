@@ -153,9 +153,22 @@ extension ReferenceSimulator {
                 time: t, constants: c, end: duration, state: &state, schedule: &schedule, scheduleOffset: 0)
             return
         }
+        if outputIsReadout && targetPopulation == network.output.rawValue {
+            receiveAtReadouts(weights: projection.weights, base: base, count: projection.targetSize, time: t, spike: event.sequence)
+            return
+        }
         for j in 0..<projection.targetSize {
             receive(neuron: targetStart &+ j, population: targetPopulation, weight: projection.weights[base &+ j], time: t, spike: event.sequence, cache: &cache)
         }
+    }
+
+    /// One spike reaches readouts `0 ..< count` (the whole output population) at once, with the
+    /// weights `weights[base …]`: ``ReadoutStatistics/receive(_:neurons:state:weights:weightOffset:at:constants:position:kinkSpike:duration:integral:)``
+    /// (out of line, like ``advanceReadout(_:to:constants:position:kinkSpike:cache:)``).
+    @inline(never) mutating func receiveAtReadouts(weights: [Double], base: Int, count: Int, time t: Double, spike: Int32) {
+        readouts.receive(
+            0..<count, neurons: outputStart, state: &state, weights: weights, weightOffset: base, at: t, constants: constants[network.output.rawValue],
+            position: log.count - 1, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
     }
 
     /// The hot loop: one spike's arrival at a range of LIF neurons, with no bounds or uniqueness
