@@ -32,6 +32,11 @@ package struct NeuronSchedule: Sendable {
         var timeBits: UInt64
         var rank: UInt64
 
+        @inline(__always) init(timeBits: UInt64, rank: UInt64) {
+            self.timeBits = timeBits
+            self.rank = rank
+        }
+
         @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
             timeBits = (time + 0).bitPattern
             rank = UInt64(kind.rawValue) << 32 | UInt64(neuron)
@@ -89,10 +94,10 @@ package struct NeuronSchedule: Sendable {
                 while node > 1 {
                     let sibling = tree[node ^ 1]
                     let other = keys[Int(sibling)]
-                    if Key.precedes(other, best) {
-                        winner = sibling
-                        best = other
-                    }
+                    // (Masks, not a branch: which of the two wins is unpredictable.)
+                    let mask = 0 &- UInt64(Key.precedes(other, best) ? 1 : 0)
+                    winner = Int32(truncatingIfNeeded: UInt64(UInt32(bitPattern: sibling)) & mask | UInt64(UInt32(bitPattern: winner)) & ~mask)
+                    best = Key(timeBits: other.timeBits & mask | best.timeBits & ~mask, rank: other.rank & mask | best.rank & ~mask)
                     node >>= 1
                     tree[node] = winner
                 }
