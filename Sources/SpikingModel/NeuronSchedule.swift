@@ -39,7 +39,7 @@ package struct NeuronSchedule: Sendable {
 
         @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
             timeBits = (time + 0).bitPattern
-            rank = UInt64(kind.rawValue) << 32 | UInt64(neuron)
+            rank = UInt64(kind.rawValue) << 32 | UInt64(truncatingIfNeeded: neuron)
         }
 
         @inline(__always) var time: Double { Double(bitPattern: timeBits) }
@@ -84,6 +84,7 @@ package struct NeuronSchedule: Sendable {
     /// sibling subtree's winner at each level (whose subtree did not change): one load of a
     /// stored winner and its key per level, and no level waits for the store of the one below.
     @inline(__always) package mutating func set(_ i: Int, time t: Double, kind k: Kind) {
+        precondition(i >= 0 && i < leaves, "no such neuron")
         var winner = Int32(i)
         var best = Key(time: t, kind: k, neuron: i)
         let leaves = self.leaves
@@ -107,6 +108,7 @@ package struct NeuronSchedule: Sendable {
 
     /// Sets neuron `i`'s event without updating the tree: call ``repair(_:)`` for the range after.
     @inline(__always) package mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
+        precondition(i >= 0 && i < leaves, "no such neuron")
         keys.withUnsafeMutableBufferPointer { $0[i] = Key(time: t, kind: k, neuron: i) }
     }
 
