@@ -92,23 +92,33 @@ package struct EventQueue: Sendable {
         }
     }
 
+    /// Removes and returns the earliest event, if any.
+    ///
+    /// Bottom-up: the hole left by the root sinks along the earlier child to a leaf (one
+    /// comparison per level, branch-free), then the heap's last event rises from there — not far,
+    /// as it came from the bottom. The order is total, so any heap pops the same sequence.
     @inline(__always) package mutating func pop() -> ForwardEvent? {
         guard let last = storage.popLast() else { return nil }
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in
             let top = heap[0]
             let count = heap.count
-            var parent = 0
+            var hole = 0
             while true {
-                var child = 2 &* parent &+ 1
+                var child = 2 &* hole &+ 1
                 if child >= count { break }
                 // (Branch-free: which child is earlier is a coin toss for the predictor.)
                 if child &+ 1 < count { child &+= ForwardEvent.precedes(heap[child &+ 1], heap[child]) ? 1 : 0 }
-                guard ForwardEvent.precedes(heap[child], last) else { break }
-                heap[parent] = heap[child]
-                parent = child
+                heap[hole] = heap[child]
+                hole = child
             }
-            heap[parent] = last
+            while hole > 0 {
+                let parent = (hole &- 1) >> 1
+                guard ForwardEvent.precedes(last, heap[parent]) else { break }
+                heap[hole] = heap[parent]
+                hole = parent
+            }
+            heap[hole] = last
             return top
         }
     }
