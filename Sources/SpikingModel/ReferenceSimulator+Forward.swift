@@ -188,8 +188,7 @@ extension ReferenceSimulator {
     ) {
         let count = targets.count
         let first = targets.lowerBound
-        // (A local copy keeps the constants in registers: the state's stores cannot alias it.)
-        let c = c
+        let lanes = LIFConstants.Lanes(c)
         weights.withUnsafeBufferPointer { weights in
             state.withUnsafeMutableBufferPointer { state in
                 schedule.setChecks((first &- scheduleOffset)..<(targets.upperBound &- scheduleOffset)) { checks in
@@ -203,7 +202,7 @@ extension ReferenceSimulator {
                         // (A step of 0 never reaches the cache, so a hit means both advance.)
                         if t - a.time == cache.u && t - b.time == cache.u {
                             let i0 = SIMD2(a.current, b.current)
-                            v = c.voltage(v0: SIMD2(a.voltage, b.voltage), i0: i0, u: SIMD2(repeating: cache.u), mem: cache.mem, syn: cache.syn)
+                            v = lanes.voltage(v0: SIMD2(a.voltage, b.voltage), i0: i0, u: SIMD2(repeating: cache.u), mem: cache.mem, syn: cache.syn)
                             i = i0 * cache.syn + w
                             state[n] = NeuronState(voltage: v[0], current: i[0], time: t)
                             state[n &+ 1] = NeuronState(voltage: v[1], current: i[1], time: t)
@@ -214,7 +213,7 @@ extension ReferenceSimulator {
                             i = SIMD2(state[n].current, state[n &+ 1].current)
                         }
                         // Both anchors are at t now (a step of 0 means the anchor was at t).
-                        let check = t + c.crossingLowerBounds(v0: v, i0: i)
+                        let check = t + lanes.crossingLowerBounds(v0: v, i0: i)
                         let due = check.replacing(with: .infinity, where: .!(check .<= end))
                         checks.set(j, time: due[0])
                         checks.set(j &+ 1, time: due[1])
