@@ -453,14 +453,10 @@ extension Emulator {
         case .li where outputIsReadout && wiring.target == network.output.rawValue:
             // Readouts: their maximum and weighted integral up to the arrival (this stage's
             // newest log entry), then the weight.
-            var cache = DecayCache()
-            let position = stageLog[stage].count - 1
-            for (i, target) in range.enumerated() {
-                readouts.advance(
-                    target - outputs.lowerBound, state: &state[target], to: t, constants: c, position: position, kinkSpike: spike, duration: duration,
-                    cache: &cache, integral: &readoutIntegral)
-                state[target].current += network.projections[p].weights[offset &+ i]
-            }
+            let first = range.lowerBound - outputs.lowerBound
+            readouts.receive(
+                first..<(first + range.count), neurons: range.lowerBound, state: &state, weights: network.projections[p].weights, weightOffset: offset,
+                at: t, constants: c, position: stageLog[stage].count - 1, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
         default:
             var cache = DecayCache()
             for (i, target) in range.enumerated() {

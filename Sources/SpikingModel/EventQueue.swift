@@ -50,10 +50,16 @@ package struct ForwardEvent: Sendable {
     /// The canonical order: time, then checks, spikes, deliveries, arrivals, then source neuron,
     /// spike, projection and target. It depends only on the events, never on insertion order, so any
     /// implementation that processes the same events (the chip emulator) can reproduce it.
+    ///
+    /// Event times are never negative (nor NaN), and the bit patterns of non-negative doubles order
+    /// like the numbers (`-0` made `+0` by adding 0), so the order is that of the 192-bit number
+    /// `timeBits : order : detail`: a subtraction with borrows, without a branch — which of two
+    /// events comes first is data-dependent, and a heap's sift-down asks it at every level.
     @inline(__always) package static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
-        if a.time != b.time { return a.time < b.time }
-        if a.order != b.order { return a.order < b.order }
-        return a.detail < b.detail
+        let low = UInt128(a.order) &<< 64 | UInt128(a.detail)
+        let (_, lowBorrow) = low.subtractingReportingOverflow(UInt128(b.order) &<< 64 | UInt128(b.detail))
+        let (difference, timeBorrow) = (a.time + 0).bitPattern.subtractingReportingOverflow((b.time + 0).bitPattern)
+        return timeBorrow || difference < (lowBorrow ? 1 : 0)
     }
 }
 
@@ -77,7 +83,7 @@ package struct EventQueue: Sendable {
         storage.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
             while child > 0 {
-                let parent = (child - 1) >> 1
+                let parent = (child &- 1) >> 1
                 guard ForwardEvent.precedes(event, heap[parent]) else { break }
                 heap[child] = heap[parent]
                 child = parent
@@ -86,22 +92,33 @@ package struct EventQueue: Sendable {
         }
     }
 
+    /// Removes and returns the earliest event, if any.
+    ///
+    /// Bottom-up: the hole left by the root sinks along the earlier child to a leaf (one
+    /// comparison per level, branch-free), then the heap's last event rises from there — not far,
+    /// as it came from the bottom. The order is total, so any heap pops the same sequence.
     @inline(__always) package mutating func pop() -> ForwardEvent? {
         guard let last = storage.popLast() else { return nil }
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in
             let top = heap[0]
             let count = heap.count
-            var parent = 0
+            var hole = 0
             while true {
-                var child = 2 * parent + 1
+                var child = 2 &* hole &+ 1
                 if child >= count { break }
-                if child + 1 < count, ForwardEvent.precedes(heap[child + 1], heap[child]) { child += 1 }
-                guard ForwardEvent.precedes(heap[child], last) else { break }
-                heap[parent] = heap[child]
-                parent = child
+                // (Branch-free: which child is earlier is a coin toss for the predictor.)
+                if child &+ 1 < count { child &+= ForwardEvent.precedes(heap[child &+ 1], heap[child]) ? 1 : 0 }
+                heap[hole] = heap[child]
+                hole = child
             }
-            heap[parent] = last
+            while hole > 0 {
+                let parent = (hole &- 1) >> 1
+                guard ForwardEvent.precedes(last, heap[parent]) else { break }
+                heap[hole] = heap[parent]
+                hole = parent
+            }
+            heap[hole] = last
             return top
         }
     }

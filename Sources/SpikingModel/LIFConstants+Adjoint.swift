@@ -71,22 +71,25 @@ extension LIFConstants {
     /// the stretch `[t0, t0 + u]`: they do not depend on the state, so neurons last updated at
     /// the same time share them (the same inputs give bit-identical factors).
     @inline(__always) package func integralFactors(from t0: Double, over u: Double, duration T: Double) -> IntegralFactors {
+        let rateMem = 1 / T + 1 / tauMem
+        let rateSyn = 1 / T + 1 / tauSyn
         if equalTaus {
-            return IntegralFactors(t0: t0, u: u, weight: exp(-t0 / T), first: exp(-(1 / T + 1 / tauMem) * u), second: 0)
+            return IntegralFactors(t0: t0, u: u, weight: exp(-t0 / T), first: exp(-rateMem * u), second: 0, rateMem: rateMem, rateSyn: rateSyn)
         }
-        return IntegralFactors(t0: t0, u: u, weight: exp(-t0 / T), first: expm1(-u * (1 / T + 1 / tauMem)), second: expm1(-u * (1 / T + 1 / tauSyn)))
+        return IntegralFactors(
+            t0: t0, u: u, weight: exp(-t0 / T), first: expm1(-u * rateMem), second: expm1(-u * rateSyn), rateMem: rateMem, rateSyn: rateSyn)
     }
 
     /// ``weightedVoltageIntegral(v0:i0:from:over:duration:)`` from its precomputed factors.
     @inline(__always) package func weightedVoltageIntegral(v0: Double, i0: Double, over u: Double, duration T: Double, factors f: IntegralFactors) -> Double {
         let w0 = f.weight
         if equalTaus {
-            let a = 1 / T + 1 / tauMem
+            let a = f.rateMem
             let e = f.first
             return w0 * (v0 * (1 - e) / a + (i0 / tauMem) * (1 - e * (1 + a * u)) / (a * a))
         }
-        let am = 1 / T + 1 / tauMem
-        let as_ = 1 / T + 1 / tauSyn
+        let am = f.rateMem
+        let as_ = f.rateSyn
         let a = v0 + k * i0
         let b = -k * i0
         return w0 * (a * -f.first / am + b * -f.second / as_)
@@ -94,14 +97,17 @@ extension LIFConstants {
 }
 
 /// `e^{−t0/T}` and the stretch's exponentials (`e^{−a u}` for `τm = τs`, else `expm1(−u a_m)` and
-/// `expm1(−u a_s)`) of a weighted voltage integral, for reuse across neurons.
+/// `expm1(−u a_s)`) of a weighted voltage integral, with the rates `a_m = 1/T + 1/τm`,
+/// `a_s = 1/T + 1/τs` (1/s), for reuse across neurons.
 package struct IntegralFactors {
     var t0: Double
     var u: Double
     var weight: Double
     var first: Double
     var second: Double
+    var rateMem: Double
+    var rateSyn: Double
 
     /// Factors for no stretch yet (never matching a real one).
-    package static let none = IntegralFactors(t0: -1, u: -1, weight: 0, first: 0, second: 0)
+    package static let none = IntegralFactors(t0: -1, u: -1, weight: 0, first: 0, second: 0, rateMem: 0, rateSyn: 0)
 }

@@ -39,6 +39,8 @@ public struct LIFConstants: Sendable, Equatable {
     /// `ϑ^{n−1}` (``thresholdPower``) within 2^±500: then ``mayCross(v0:i0:)`` decides exactly; else 0.
     let peakOrder: Int
     let thresholdPower: Double
+    /// `1 − 1/n` for ``peakOrder`` `n` (the peak's scale `c = A(1 − 1/n)` in ``mayCross(v0:i0:)``).
+    let peakShrink: Double
 
     public init(_ p: NeuronParameters) {
         tauMem = p.tauMem
@@ -57,6 +59,7 @@ public struct LIFConstants: Sendable, Equatable {
         // answer matters: it leaves the range only for currents so small that no crossing is
         // possible (below 2^−522, against ϑ ≥ 2^−500) or so large that cⁿ overflows too.
         peakOrder = power >= 0x1p-500 && power <= 0x1p500 ? order : 0
+        peakShrink = 1 - 1 / Double(max(peakOrder, 1))
         if equalTaus {
             k = 0
             adjointK = 0
@@ -172,7 +175,7 @@ public struct LIFConstants: Sendable, Equatable {
     @inline(__always) public func mayCross(v0: Double, i0: Double) -> Bool {
         guard i0 > v0 else { return false }
         if peakOrder != 0 && i0 > 0 {
-            let c = (v0 + k * i0) * (1 - 1 / Double(peakOrder))
+            let c = (v0 + k * i0) * peakShrink
             guard c > 0 else { return false }
             var cn = c * c
             if peakOrder == 4 {
@@ -288,5 +291,72 @@ public struct LIFConstants: Sendable, Equatable {
             if hi - lo <= 2 * hi.ulp { break }
         }
         return x
+    }
+}
+
+extension LIFConstants {
+    /// The constants that the two-lane kernels of a spike's delivery use, as a plain value: a
+    /// local copy stays in registers (or the stack) across a loop that stores to neuron state,
+    /// where constants read through a pointer would be reloaded and re-broadcast for every pair of
+    /// neurons, since the compiler cannot rule out that the stores change them.
+    package struct Lanes {
+        let tauMem: Double
+        let k: Double
+        let threshold: Double
+        let thresholdPower: Double
+        let peakShrink: Double
+        let kernelPeak: Double
+        let peakOrder: Int
+        let equalTaus: Bool
+
+        @inline(__always) package init(_ c: LIFConstants) {
+            tauMem = c.tauMem
+            k = c.k
+            threshold = c.threshold
+            thresholdPower = c.thresholdPower
+            peakShrink = c.peakShrink
+            kernelPeak = c.kernelPeak
+            peakOrder = c.peakOrder
+            equalTaus = c.equalTaus
+        }
+
+        /// ``LIFConstants/voltage(v0:i0:u:mem:syn:)`` for two neurons that share the step (and so
+        /// its factors).
+        @inline(__always) package func voltage(v0: SIMD2<Double>, i0: SIMD2<Double>, u: SIMD2<Double>, mem: Double, syn: Double) -> SIMD2<Double> {
+            equalTaus ? (v0 + i0 * u / tauMem) * mem : v0 * mem + i0 * k * (mem - syn)
+        }
+
+        /// ``LIFConstants/crossingLowerBound(v0:i0:)`` for two neurons at once, with `+∞` where
+        /// that is nil: the same values, bit for bit (the same operations in the same order, lane
+        /// by lane), but computed without branching on the state — the bound is computed whether
+        /// or not it is needed and then selected — since whether an arrival leaves a neuron able
+        /// to cross is data-dependent and mispredicted often in the per-target loop of a spike's
+        /// delivery.
+        ///
+        /// With `peakOrder` ≠ 0 the fallback bound test of ``LIFConstants/mayCross(v0:i0:)`` for
+        /// `I0 ≤ 0` is false whenever `I0 > V0` (then `V0 < 0`, its left side is 0, and ϑ > 0), so
+        /// the test reduces to `I0 > V0 ∧ I0 > 0 ∧ c > 0 ∧ cⁿ ≥ ϑⁿ⁻¹ I0 (1 − 10⁻⁹)`. `max(x, 0)`
+        /// and `min(x, 0)` are written as the standard library defines them (`0 ≥ x ? 0 : x`,
+        /// `0 < x ? 0 : x`).
+        @inline(__always) package func crossingLowerBounds(v0: SIMD2<Double>, i0: SIMD2<Double>) -> SIMD2<Double> {
+            let may: SIMDMask<SIMD2<Int64>>
+            if peakOrder != 0 {
+                let c = (v0 + k * i0) * peakShrink
+                var cn = c * c
+                if peakOrder == 4 {
+                    cn *= cn
+                } else {
+                    for _ in 2..<peakOrder { cn *= c }
+                }
+                may = (i0 .> v0) .& (i0 .> 0) .& (c .> 0) .& (cn .>= thresholdPower * i0 * (1 - 1e-9))
+            } else {
+                let v0Positive = v0.replacing(with: 0, where: v0 .<= 0)
+                let i0Positive = i0.replacing(with: 0, where: i0 .<= 0)
+                may = (i0 .> v0) .& (v0Positive + i0Positive * kernelPeak .>= threshold * (1 - 1e-12))
+            }
+            let rate = equalTaus ? i0 - v0.replacing(with: 0, where: v0 .> 0) : i0 - v0
+            let bound = (threshold - v0) * tauMem / rate * (1 - 1e-9)
+            return SIMD2(repeating: .infinity).replacing(with: bound.replacing(with: 0, where: .!(v0 .< threshold)), where: may)
+        }
     }
 }

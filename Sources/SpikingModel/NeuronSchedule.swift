@@ -15,10 +15,10 @@ package struct NeuronSchedule: Sendable {
         case spike = 1
     }
 
-    /// Per neuron: its event as one sortable key (time `+∞`: none).
-    private var keys: [Key]
-    /// `tree[node]` is the neuron with the earliest event below `node` (leaves at `leaves + i`).
-    private var tree: [Int32]
+    /// The tournament, by value: `tree[leaves + i]` is neuron `i`'s event as one sortable key
+    /// (time `+∞`: none), and `tree[node]` the earliest key below `node` — a copy, which names its
+    /// neuron in its rank, so comparing two subtrees reads two adjacent keys and nothing else.
+    fileprivate var tree: [Key]
     private let leaves: Int
 
     /// An event in the canonical order: by time, then by `rank = kind << 32 | neuron` (a check
@@ -28,91 +28,123 @@ package struct NeuronSchedule: Sendable {
     /// included) order like the numbers, so the time is kept as its bits (`-0` made `+0`) and
     /// keys compare as integers — which the compiler can select on instead of branching: which of
     /// two events comes first is data-dependent and unpredictable.
-    private struct Key {
+    fileprivate struct Key {
         var timeBits: UInt64
         var rank: UInt64
 
+        @inline(__always) init(timeBits: UInt64, rank: UInt64) {
+            self.timeBits = timeBits
+            self.rank = rank
+        }
+
         @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
             timeBits = (time + 0).bitPattern
-            rank = UInt64(kind.rawValue) << 32 | UInt64(neuron)
+            rank = UInt64(kind.rawValue) << 32 | UInt64(truncatingIfNeeded: neuron)
         }
 
         @inline(__always) var time: Double { Double(bitPattern: timeBits) }
         @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
+        @inline(__always) var neuron: Int { Int(truncatingIfNeeded: rank & 0xFFFF_FFFF) }
 
+        /// 1 if `a` precedes `b`, else 0, by arithmetic alone: keys are below 2¹²⁷ (the time's
+        /// sign bit is clear), so `a − b` does not overflow as a signed 128-bit number and its
+        /// sign is the answer.
+        @inline(__always) static func precedence(_ a: Key, _ b: Key) -> UInt64 {
+            let difference = (UInt128(a.timeBits) &<< 64 | UInt128(a.rank)) &- (UInt128(b.timeBits) &<< 64 | UInt128(b.rank))
+            return UInt64(truncatingIfNeeded: difference &>> 127)
+        }
+
+        /// `(timeBits, rank)` compared as one 128-bit number: a subtract-with-borrow and no branch.
         @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
-            let earlier: UInt8 = a.timeBits < b.timeBits ? 1 : 0
-            let tie: UInt8 = a.timeBits == b.timeBits ? 1 : 0
-            let lower: UInt8 = a.rank < b.rank ? 1 : 0
-            return earlier | (tie & lower) != 0
+            UInt128(a.timeBits) &<< 64 | UInt128(a.rank) < UInt128(b.timeBits) &<< 64 | UInt128(b.rank)
         }
     }
 
     /// A schedule for neurons `0 ..< count`.
     package init(count: Int) {
+        precondition(count >= 0 && count <= 1 << 31, "neuron indices are limited to 2^31")
         var leaves = 1
         while leaves < max(count, 1) { leaves <<= 1 }
         self.leaves = leaves
-        keys = (0..<leaves).map { Key(time: .infinity, kind: .check, neuron: $0) }
-        tree = Array(repeating: 0, count: 2 * leaves)
-        for i in 0..<leaves { tree[leaves + i] = Int32(i) }
+        tree = Array(repeating: Key(time: .infinity, kind: .check, neuron: 0), count: 2 * leaves)
+        for i in 0..<leaves { tree[leaves + i] = Key(time: .infinity, kind: .check, neuron: i) }
         for node in stride(from: leaves - 1, through: 1, by: -1) { tree[node] = tree[2 * node] }
     }
 
-    /// Clears every event. Only the times are reset: a tree whose leaves are all `+∞` is a valid
-    /// tournament whatever winners its nodes name, and every later ``set(_:time:kind:)`` or
+    /// Clears every event. Only the times are reset: a tree whose keys are all `+∞` is a valid
+    /// tournament whatever neurons its inner nodes name, and every later ``set(_:time:kind:)`` or
     /// ``repair(_:)`` recomputes the path of each neuron it gives a finite time.
     package mutating func removeAll() {
-        keys.withUnsafeMutableBufferPointer { keys in
-            for i in keys.indices { keys[i].timeBits = Double.infinity.bitPattern }
+        tree.withUnsafeMutableBufferPointer { tree in
+            for node in tree.indices { tree[node].timeBits = Double.infinity.bitPattern }
         }
     }
 
     /// The earliest pending event, if any: (neuron index, time, kind).
     @inline(__always) package var first: (neuron: Int, time: Double, kind: Kind)? {
-        let i = Int(tree[1])
-        let key = keys[i]
-        return key.time < .infinity ? (i, key.time, key.kind) : nil
+        let key = tree[1]
+        return key.time < .infinity ? (key.neuron, key.time, key.kind) : nil
     }
 
     /// Sets neuron `i`'s event (`time = +∞` removes it) and updates the tree.
     ///
     /// The walk to the root carries the winner so far in registers and compares it with the
-    /// sibling subtree's winner at each level (whose subtree did not change): one load of a
-    /// stored winner and its key per level, and no level waits for the store of the one below.
+    /// sibling subtree's winner at each level (whose subtree did not change): one load of a key
+    /// per level, and no level waits for the store of the one below.
     @inline(__always) package mutating func set(_ i: Int, time t: Double, kind k: Kind) {
-        var winner = Int32(i)
-        var best = Key(time: t, kind: k, neuron: i)
+        precondition(i >= 0 && i < leaves, "no such neuron")
         let leaves = self.leaves
-        keys.withUnsafeMutableBufferPointer { keys in
-            keys[i] = best
-            tree.withUnsafeMutableBufferPointer { tree in
-                var node = leaves + i
-                while node > 1 {
-                    let sibling = tree[node ^ 1]
-                    let other = keys[Int(sibling)]
-                    if Key.precedes(other, best) {
-                        winner = sibling
-                        best = other
-                    }
-                    node >>= 1
-                    tree[node] = winner
-                }
+        tree.withUnsafeMutableBufferPointer { tree in
+            var node = leaves &+ i
+            tree[node] = Key(time: t, kind: k, neuron: i)
+            // `winner` is the node holding the earliest key so far (on the path or a sibling of
+            // it): an index chosen by a select and read back, rather than a key carried in
+            // registers, which the compiler would move with a branch — and which of the two wins
+            // is unpredictable.
+            var best = tree[node]
+            while node > 1 {
+                let sibling = tree[node ^ 1]
+                let mask = 0 &- Key.precedence(sibling, best)
+                best = Key(timeBits: best.timeBits ^ ((best.timeBits ^ sibling.timeBits) & mask), rank: best.rank ^ ((best.rank ^ sibling.rank) & mask))
+                node >>= 1
+                tree[node] = best
             }
         }
     }
 
     /// Sets neuron `i`'s event without updating the tree: call ``repair(_:)`` for the range after.
     @inline(__always) package mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
-        keys.withUnsafeMutableBufferPointer { $0[i] = Key(time: t, kind: k, neuron: i) }
+        precondition(i >= 0 && i < leaves, "no such neuron")
+        let leaves = self.leaves
+        tree.withUnsafeMutableBufferPointer { $0[leaves &+ i] = Key(time: t, kind: k, neuron: i) }
     }
 
     /// Gives every neuron `i` in `range` a check at `time(i)` and brings the tree up to date: one
     /// pass over the leaves, then one over the levels above them — `O(m + log n)` for `m` neurons.
     @inline(__always) package mutating func setChecks(_ range: Range<Int>, time: (Int) -> Double) {
-        keys.withUnsafeMutableBufferPointer { keys in
-            for i in range { keys[i] = Key(time: time(i), kind: .check, neuron: i) }
+        setChecks(range) { checks in
+            for j in 0..<range.count { checks.set(j, time: time(range.lowerBound &+ j)) }
         }
+    }
+
+    /// Writes the checks of a run of neurons without bounds checks (see ``setChecks(_:_:)``).
+    package struct CheckWriter {
+        /// The leaves (`leaves[i]` is neuron `i`'s key).
+        fileprivate let leaves: UnsafeMutablePointer<Key>
+        fileprivate let first: Int
+
+        /// Gives neuron `first + j` (the `j`-th of the run) a check at `time`.
+        @inline(__always) package func set(_ j: Int, time: Double) {
+            leaves[first &+ j] = Key(time: time, kind: .check, neuron: first &+ j)
+        }
+    }
+
+    /// Lets `body` give every neuron in `range` a check (through ``CheckWriter/set(_:time:)``,
+    /// each exactly once), then brings the tree up to date, like ``setChecks(_:time:)``.
+    @inline(__always) package mutating func setChecks(_ range: Range<Int>, _ body: (CheckWriter) -> Void) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= leaves, "neurons out of range")
+        let leaves = self.leaves
+        tree.withUnsafeMutableBufferPointer { body(CheckWriter(leaves: $0.baseAddress! + leaves, first: range.lowerBound)) }
         repair(range)
     }
 
@@ -120,18 +152,18 @@ package struct NeuronSchedule: Sendable {
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
         let leaves = self.leaves
-        keys.withUnsafeBufferPointer { keys in
-            tree.withUnsafeMutableBufferPointer { tree in
-                var lo = (leaves + range.lowerBound) >> 1
-                var hi = (leaves + range.upperBound - 1) >> 1
-                while lo >= 1 {
-                    for node in lo...hi {
-                        let left = tree[2 * node], right = tree[2 * node + 1]
-                        tree[node] = Key.precedes(keys[Int(right)], keys[Int(left)]) ? right : left
-                    }
-                    lo >>= 1
-                    hi >>= 1
+        tree.withUnsafeMutableBufferPointer { tree in
+            var lo = (leaves &+ range.lowerBound) >> 1
+            var hi = (leaves &+ range.upperBound &- 1) >> 1
+            while lo >= 1 {
+                var node = lo
+                while node <= hi {
+                    let left = tree[node &<< 1], right = tree[node &<< 1 | 1]
+                    tree[node] = Key.precedes(right, left) ? right : left
+                    node &+= 1
                 }
+                lo >>= 1
+                hi >>= 1
             }
         }
     }

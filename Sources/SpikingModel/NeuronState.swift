@@ -15,6 +15,12 @@ package struct NeuronState: Sendable {
 
     package init() {}
 
+    @inline(__always) package init(voltage: Double, current: Double, time: Double) {
+        self.voltage = voltage
+        self.current = current
+        self.time = time
+    }
+
     /// Advances the anchor to `t`, sharing decay factors through `cache` when the step repeats.
     @inline(__always) package mutating func advance(to t: Double, _ c: LIFConstants, _ cache: inout DecayCache) {
         let u = t - time

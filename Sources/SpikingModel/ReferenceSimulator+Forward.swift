@@ -153,28 +153,77 @@ extension ReferenceSimulator {
                 time: t, constants: c, end: duration, state: &state, schedule: &schedule, scheduleOffset: 0)
             return
         }
+        if outputIsReadout && targetPopulation == network.output.rawValue {
+            receiveAtReadouts(weights: projection.weights, base: base, count: projection.targetSize, time: t, spike: event.sequence)
+            return
+        }
         for j in 0..<projection.targetSize {
             receive(neuron: targetStart &+ j, population: targetPopulation, weight: projection.weights[base &+ j], time: t, spike: event.sequence, cache: &cache)
         }
+    }
+
+    /// One spike reaches readouts `0 ..< count` (the whole output population) at once, with the
+    /// weights `weights[base …]`: ``ReadoutStatistics/receive(_:neurons:state:weights:weightOffset:at:constants:position:kinkSpike:duration:integral:)``
+    /// (out of line, like ``advanceReadout(_:to:constants:position:kinkSpike:cache:)``).
+    @inline(never) mutating func receiveAtReadouts(weights: [Double], base: Int, count: Int, time t: Double, spike: Int32) {
+        readouts.receive(
+            0..<count, neurons: outputStart, state: &state, weights: weights, weightOffset: base, at: t, constants: constants[network.output.rawValue],
+            position: log.count - 1, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
     }
 
     /// The hot loop: one spike's arrival at a range of LIF neurons, with no bounds or uniqueness
     /// checks; each target's pending event becomes a check of its new trajectory. Neuron `n` is
     /// entry `n − scheduleOffset` of `schedule`. (Static, so that the state and the schedule are
     /// two separate exclusive accesses.)
+    ///
+    /// Targets go in pairs, two lanes of `SIMD2`: when both were last updated one shared step
+    /// ago (the decay factors in `cache`; the common case in dense layers), their advance,
+    /// `I += w` and check time are computed together and without branches, with the operations
+    /// of ``NeuronState/receive(_:at:_:_:)`` and ``NeuronState/checkTime(_:end:)`` lane by lane;
+    /// otherwise each is advanced on its own. The tree is repaired once, after the run
+    /// (``NeuronSchedule/setChecks(_:_:)``).
     @inline(__always) package static func deliverToLIF(
         weights: [Double], base: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants, end: Double,
         state: inout [NeuronState], schedule: inout NeuronSchedule, scheduleOffset: Int
     ) {
-        var cache = DecayCache()
+        let count = targets.count
+        let first = targets.lowerBound
+        let lanes = LIFConstants.Lanes(c)
         weights.withUnsafeBufferPointer { weights in
             state.withUnsafeMutableBufferPointer { state in
-                let first = targets.lowerBound
-                let weightOffset = base &- (first &- scheduleOffset)
-                schedule.setChecks((first &- scheduleOffset)..<(targets.upperBound &- scheduleOffset)) { i in
-                    let n = i &+ scheduleOffset
-                    state[n].receive(weights[weightOffset &+ i], at: t, c, &cache)
-                    return state[n].checkTime(c, end: end)
+                schedule.setChecks((first &- scheduleOffset)..<(targets.upperBound &- scheduleOffset)) { checks in
+                    var cache = DecayCache()
+                    var j = 0
+                    while j &+ 1 < count {
+                        let n = first &+ j
+                        let w = SIMD2(weights[base &+ j], weights[base &+ j &+ 1])
+                        let a = state[n], b = state[n &+ 1]
+                        let v: SIMD2<Double>, i: SIMD2<Double>
+                        // (A step of 0 never reaches the cache, so a hit means both advance.)
+                        if t - a.time == cache.u && t - b.time == cache.u {
+                            let i0 = SIMD2(a.current, b.current)
+                            v = lanes.voltage(v0: SIMD2(a.voltage, b.voltage), i0: i0, u: SIMD2(repeating: cache.u), mem: cache.mem, syn: cache.syn)
+                            i = i0 * cache.syn + w
+                            state[n] = NeuronState(voltage: v[0], current: i[0], time: t)
+                            state[n &+ 1] = NeuronState(voltage: v[1], current: i[1], time: t)
+                        } else {
+                            state[n].receive(w[0], at: t, c, &cache)
+                            state[n &+ 1].receive(w[1], at: t, c, &cache)
+                            v = SIMD2(state[n].voltage, state[n &+ 1].voltage)
+                            i = SIMD2(state[n].current, state[n &+ 1].current)
+                        }
+                        // Both anchors are at t now (a step of 0 means the anchor was at t).
+                        let check = t + lanes.crossingLowerBounds(v0: v, i0: i)
+                        let due = check.replacing(with: .infinity, where: .!(check .<= end))
+                        checks.set(j, time: due[0])
+                        checks.set(j &+ 1, time: due[1])
+                        j &+= 2
+                    }
+                    if j < count {
+                        let n = first &+ j
+                        state[n].receive(weights[base &+ j], at: t, c, &cache)
+                        checks.set(j, time: state[n].checkTime(c, end: end))
+                    }
                 }
             }
         }

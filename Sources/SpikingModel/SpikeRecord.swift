@@ -106,6 +106,37 @@ public struct ReadoutStatistics: Sendable, Equatable {
 }
 
 extension ReadoutStatistics {
+    /// The six statistics of every readout, as unchecked pointers (valid inside
+    /// ``withColumns(_:)`` only), so that a run of readouts pays the arrays' uniqueness checks once.
+    struct Columns {
+        let maxValue: UnsafeMutablePointer<Double>
+        let maxTime: UnsafeMutablePointer<Double>
+        let maxPosition: UnsafeMutablePointer<Int>
+        let kinkSpike: UnsafeMutablePointer<Int32>
+        let kinkSlope: UnsafeMutablePointer<Double>
+        let weightedIntegral: UnsafeMutablePointer<Double>
+    }
+
+    /// Calls `body` with unchecked access to the statistics' arrays.
+    @inline(__always) mutating func withColumns<R>(_ body: (Columns) -> R) -> R {
+        maxValue.withUnsafeMutableBufferPointer { maxValue in
+            maxTime.withUnsafeMutableBufferPointer { maxTime in
+                maxPosition.withUnsafeMutableBufferPointer { maxPosition in
+                    kinkSpike.withUnsafeMutableBufferPointer { kinkSpike in
+                        kinkSlope.withUnsafeMutableBufferPointer { kinkSlope in
+                            weightedIntegral.withUnsafeMutableBufferPointer { weightedIntegral in
+                                body(
+                                    Columns(
+                                        maxValue: maxValue.baseAddress!, maxTime: maxTime.baseAddress!, maxPosition: maxPosition.baseAddress!,
+                                        kinkSpike: kinkSpike.baseAddress!, kinkSlope: kinkSlope.baseAddress!, weightedIntegral: weightedIntegral.baseAddress!))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Advances readout `o`, whose neuron state is `state`, to `t`, tracking its maximum and its
     /// weighted integral `∫ e^{−t/T} V dt` (divided by `T` once the trial is over).
     ///
@@ -118,6 +149,48 @@ extension ReadoutStatistics {
     /// the last stretch's exponentials for the next readout, which shares them when it was last
     /// updated at the same time.
     @inline(__always) package mutating func advance(
+        _ o: Int, state: inout NeuronState, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, duration: Double,
+        cache: inout DecayCache, integral: inout IntegralFactors
+    ) {
+        precondition(o >= 0 && o < maxValue.count, "no such readout")
+        withColumns { columns in
+            columns.advance(
+                o, state: &state, to: t, constants: c, position: position, kinkSpike: kinkSpike, duration: duration, cache: &cache, integral: &integral)
+        }
+    }
+
+    /// One spike's arrival at readouts `readouts` (neurons `firstNeuron …` of `state`, weights
+    /// `weights[weightOffset …]`): each is advanced to `t` as by
+    /// ``advance(_:state:to:constants:position:kinkSpike:duration:cache:integral:)``, then its
+    /// current gets the weight — with one uniqueness check per array for the whole run.
+    package mutating func receive(
+        _ readouts: Range<Int>, neurons firstNeuron: Int, state: inout [NeuronState], weights: [Double], weightOffset: Int, at t: Double,
+        constants c: LIFConstants, position: Int, kinkSpike: Int32, duration: Double, integral: inout IntegralFactors
+    ) {
+        precondition(readouts.lowerBound >= 0 && readouts.upperBound <= maxValue.count, "no such readouts")
+        precondition(firstNeuron >= 0 && firstNeuron + readouts.count <= state.count, "no such neurons")
+        precondition(weightOffset >= 0 && weightOffset + readouts.count <= weights.count, "no such weights")
+        var cache = DecayCache()
+        withColumns { columns in
+            weights.withUnsafeBufferPointer { weights in
+                state.withUnsafeMutableBufferPointer { state in
+                    for j in 0..<readouts.count {
+                        let n = firstNeuron &+ j
+                        columns.advance(
+                            readouts.lowerBound &+ j, state: &state[n], to: t, constants: c, position: position, kinkSpike: kinkSpike,
+                            duration: duration, cache: &cache, integral: &integral)
+                        state[n].current += weights[weightOffset &+ j]
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ReadoutStatistics.Columns {
+    /// ``ReadoutStatistics/advance(_:state:to:constants:position:kinkSpike:duration:cache:integral:)``
+    /// on unchecked storage.
+    @inline(__always) func advance(
         _ o: Int, state: inout NeuronState, to t: Double, constants c: LIFConstants, position: Int, kinkSpike: Int32, duration: Double,
         cache: inout DecayCache, integral: inout IntegralFactors
     ) {
