@@ -1,7 +1,7 @@
 // Emulator+Backward: the EventProp backward pass as error-packet traffic on the chip.
 
 import ChipDescription
-import SpikingModel
+@_spi(Kernel) import SpikingModel
 
 /// What the backward pass of one sample produced on the chip.
 public struct BackwardResult: Sendable {

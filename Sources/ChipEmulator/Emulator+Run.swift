@@ -1,7 +1,7 @@
 // Emulator+Run: one sample on the chip — the event loop, the window protocol, the cores.
 
 import ChipDescription
-import SpikingModel
+@_spi(Kernel) import SpikingModel
 
 extension Emulator {
     /// Emulates one trial of the forward pass on `input` and returns what happened.

@@ -2,7 +2,7 @@
 // every core computes its neurons window by window; hardware time comes from the chip file.
 
 import ChipDescription
-import SpikingModel
+@_spi(Kernel) import SpikingModel
 
 /// Runs a mapped network on an emulated chip, one input at a time.
 ///

@@ -2,7 +2,7 @@
 // chip wait for which within a window — derived once from a network, a chip and a placement.
 
 import ChipDescription
-import SpikingModel
+@_spi(Kernel) import SpikingModel
 
 /// The static structure the emulator runs on.
 ///

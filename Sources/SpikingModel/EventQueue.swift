@@ -1,11 +1,12 @@
 // EventQueue: the forward pass's min-heap of timed events with a total order.
+// (`@_spi(Kernel) public`, inlinable across modules: see NeuronState.swift.)
 
 /// A forward-pass event: a crossing check, a spike, a delivery or a delayed arrival.
 ///
 /// Small and trivial (no references, 24 bytes), so a heap of them needs no reference counting.
 /// The order key is packed into two words so comparisons are cheap.
-package struct ForwardEvent: Sendable {
-    package enum Kind: UInt8, Sendable {
+@_spi(Kernel) public struct ForwardEvent: Sendable {
+    public enum Kind: UInt8, Sendable {
         /// Time to compute `neuron`'s exact next crossing (kept in a ``NeuronSchedule``; the rank
         /// is shared with it).
         case check = 0
@@ -18,28 +19,28 @@ package struct ForwardEvent: Sendable {
     }
 
     /// Model time in seconds.
-    package var time: Double
+    public var time: Double
     /// `kind << 62 | neuron << 32 | sequence`.
-    var order: UInt64
+    @usableFromInline var order: UInt64
     /// `projection << 32 | target`.
-    var detail: UInt64
+    @usableFromInline var detail: UInt64
 
-    package init(time: Double, kind: Kind, neuron: Int32, sequence: Int32, projection: Int32, target: Int32) {
+    @inlinable public init(time: Double, kind: Kind, neuron: Int32, sequence: Int32, projection: Int32, target: Int32) {
         precondition(neuron >= 0 && neuron < 1 << 30, "neuron indices are limited to 2^30")
         self.time = time
         order = UInt64(kind.rawValue) << 62 | UInt64(UInt32(neuron)) << 32 | UInt64(UInt32(bitPattern: sequence))
         detail = UInt64(UInt32(bitPattern: projection)) << 32 | UInt64(UInt32(bitPattern: target))
     }
 
-    package var kind: Kind { Kind(rawValue: UInt8(order >> 62))! }
-    package var neuron: Int32 { Int32(truncatingIfNeeded: (order >> 32) & 0x3FFF_FFFF) }
+    @inlinable public var kind: Kind { Kind(rawValue: UInt8(order >> 62))! }
+    @inlinable public var neuron: Int32 { Int32(truncatingIfNeeded: (order >> 32) & 0x3FFF_FFFF) }
     /// Spike index or per-neuron spike ordinal (deliveries, arrivals) or trajectory version (spikes).
-    package var sequence: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: order)) }
-    package var projection: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail >> 32)) }
-    package var target: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail)) }
+    @inlinable public var sequence: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: order)) }
+    @inlinable public var projection: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail >> 32)) }
+    @inlinable public var target: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: detail)) }
 
     /// Whether a neuron's scheduled check or spike comes before queued event `b`.
-    @inline(__always) package static func precedes(slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind), _ b: ForwardEvent) -> Bool {
+    @inlinable @inline(__always) public static func precedes(slot: (neuron: Int, time: Double, kind: NeuronSchedule.Kind), _ b: ForwardEvent) -> Bool {
         if slot.time != b.time { return slot.time < b.time }
         let kind = UInt64(slot.kind.rawValue)
         let bKind = b.order >> 62
@@ -55,7 +56,7 @@ package struct ForwardEvent: Sendable {
     /// like the numbers (`-0` made `+0` by adding 0), so the order is that of the 192-bit number
     /// `timeBits : order : detail`: a subtraction with borrows, without a branch — which of two
     /// events comes first is data-dependent, and a heap's sift-down asks it at every level.
-    @inline(__always) package static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
+    @inlinable @inline(__always) public static func precedes(_ a: ForwardEvent, _ b: ForwardEvent) -> Bool {
         let low = UInt128(a.order) &<< 64 | UInt128(a.detail)
         let (_, lowBorrow) = low.subtractingReportingOverflow(UInt128(b.order) &<< 64 | UInt128(b.detail))
         let (difference, timeBorrow) = (a.time + 0).bitPattern.subtractingReportingOverflow((b.time + 0).bitPattern)
@@ -66,19 +67,19 @@ package struct ForwardEvent: Sendable {
 /// A binary min-heap of ``ForwardEvent`` ordered by ``ForwardEvent/precedes(_:_:)``.
 ///
 /// - Complexity: `push` and `pop` are O(log n); storage is reused across samples.
-package struct EventQueue: Sendable {
-    var storage: [ForwardEvent] = []
+@_spi(Kernel) public struct EventQueue: Sendable {
+    @usableFromInline var storage: [ForwardEvent] = []
 
-    package init() {}
+    @inlinable public init() {}
 
-    @inline(__always) package var isEmpty: Bool { storage.isEmpty }
+    @inlinable @inline(__always) public var isEmpty: Bool { storage.isEmpty }
 
     /// The earliest event, if any.
-    @inline(__always) package var first: ForwardEvent? { storage.first }
+    @inlinable @inline(__always) public var first: ForwardEvent? { storage.first }
 
-    @inline(__always) package mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
+    @inlinable @inline(__always) public mutating func removeAll() { storage.removeAll(keepingCapacity: true) }
 
-    @inline(__always) package mutating func push(_ event: ForwardEvent) {
+    @inlinable @inline(__always) public mutating func push(_ event: ForwardEvent) {
         storage.append(event)
         storage.withUnsafeMutableBufferPointer { heap in
             var child = heap.count - 1
@@ -97,7 +98,7 @@ package struct EventQueue: Sendable {
     /// Bottom-up: the hole left by the root sinks along the earlier child to a leaf (one
     /// comparison per level, branch-free), then the heap's last event rises from there — not far,
     /// as it came from the bottom. The order is total, so any heap pops the same sequence.
-    @inline(__always) package mutating func pop() -> ForwardEvent? {
+    @inlinable @inline(__always) public mutating func pop() -> ForwardEvent? {
         guard let last = storage.popLast() else { return nil }
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in

@@ -37,10 +37,10 @@ public struct LIFConstants: Sendable, Equatable {
     public let kernelPeak: Double
     /// `n` when `τm = n τs` for an integer `n ≥ 2` (``doubleRatio`` or ``integerRatio``), `ϑ > 0` and
     /// `ϑ^{n−1}` (``thresholdPower``) within 2^±500: then ``mayCross(v0:i0:)`` decides exactly; else 0.
-    let peakOrder: Int
-    let thresholdPower: Double
+    @usableFromInline let peakOrder: Int
+    @usableFromInline let thresholdPower: Double
     /// `1 − 1/n` for ``peakOrder`` `n` (the peak's scale `c = A(1 − 1/n)` in ``mayCross(v0:i0:)``).
-    let peakShrink: Double
+    @usableFromInline let peakShrink: Double
 
     public init(_ p: NeuronParameters) {
         tauMem = p.tauMem
@@ -77,7 +77,7 @@ public struct LIFConstants: Sendable, Equatable {
     /// When `τm = n τs` for an integer n (``doubleRatio``, ``integerRatio``), `e^{−u/τs}` is
     /// computed as `(e^{−u/τm})ⁿ`: one `exp` instead of two, and exactly the relation the
     /// closed-form and polynomial crossing solvers assume.
-    @inline(__always) public func decay(_ u: Double) -> (mem: Double, syn: Double) {
+    @inlinable @inline(__always) public func decay(_ u: Double) -> (mem: Double, syn: Double) {
         let mem = exp(-u / tauMem)
         if doubleRatio { return (mem, mem * mem) }
         if integerRatio == 4 {
@@ -93,7 +93,7 @@ public struct LIFConstants: Sendable, Equatable {
     }
 
     /// The voltage after `u` seconds given the decay factors for `u`.
-    @inline(__always) public func voltage(v0: Double, i0: Double, u: Double, mem: Double, syn: Double) -> Double {
+    @inlinable @inline(__always) public func voltage(v0: Double, i0: Double, u: Double, mem: Double, syn: Double) -> Double {
         equalTaus ? (v0 + i0 * u / tauMem) * mem : v0 * mem + i0 * k * (mem - syn)
     }
 
@@ -149,7 +149,7 @@ public struct LIFConstants: Sendable, Equatable {
     /// Uses the closed form when `τm = 2τs`, otherwise ``nextCrossingByRootFinding(v0:i0:horizon:)``.
     /// Never misses a crossing: `V` has at most one stationary point on an event-free interval, so
     /// it is monotone on `[0, min(u*, horizon)]` and the crossing, if any, is bracketed there.
-    @inline(__always) public func nextCrossing(v0: Double, i0: Double, horizon: Double) -> Double? {
+    @inlinable @inline(__always) public func nextCrossing(v0: Double, i0: Double, horizon: Double) -> Double? {
         guard mayCross(v0: v0, i0: i0) else { return nil }
         if v0 >= threshold { return 0 }  // only through rounding: fire at once, rising
         if doubleRatio { return nextCrossingAnalytic(v0: v0, i0: i0, horizon: horizon) }
@@ -172,7 +172,7 @@ public struct LIFConstants: Sendable, Equatable {
     ///
     /// A neuron that fails this test needs no crossing check: most arrivals in a dense layer
     /// leave the neuron below threshold, and are settled here without a schedule entry.
-    @inline(__always) public func mayCross(v0: Double, i0: Double) -> Bool {
+    @inlinable @inline(__always) public func mayCross(v0: Double, i0: Double) -> Bool {
         guard i0 > v0 else { return false }
         if peakOrder != 0 && i0 > 0 {
             let c = (v0 + k * i0) * peakShrink
@@ -196,7 +196,7 @@ public struct LIFConstants: Sendable, Equatable {
     /// `y = 0`, whose slope is `I0 − V0`, lies above it: `y ≥ (ϑ − V0)/(I0 − V0)`, and `u ≥ τm y`.
     /// For `τm = τs`: `τm V' ≤ I0 − min(V0, 0)` gives `u ≥ τm (ϑ − V0)/(I0 − min(V0, 0))`.
     /// Shrunk by 1e-9 relative against rounding.
-    @inline(__always) public func crossingLowerBound(v0: Double, i0: Double) -> Double? {
+    @inlinable @inline(__always) public func crossingLowerBound(v0: Double, i0: Double) -> Double? {
         guard mayCross(v0: v0, i0: i0) else { return nil }
         guard v0 < threshold else { return 0 }
         let rate = equalTaus ? i0 - min(v0, 0) : i0 - v0

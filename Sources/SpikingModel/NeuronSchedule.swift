@@ -1,5 +1,6 @@
 // NeuronSchedule: each neuron's one pending event (a crossing check or its next spike), with the
 // earliest found in O(1) — a tournament tree instead of a heap of stale predictions.
+// (`@_spi(Kernel) public`, inlinable across modules: see NeuronState.swift.)
 
 /// The next event of each neuron of a group: a crossing *check* (at a lower bound of the next
 /// threshold crossing) or a *spike* (at the exact crossing), or nothing.
@@ -9,8 +10,8 @@
 /// over the group, in the canonical order (time, then check before spike, then neuron index), is
 /// the root of a tournament tree: reading it is O(1), changing one neuron's event O(log n), and
 /// changing a run of `m` neurons (one spike's targets) O(m + log n) with ``repair(_:)``.
-package struct NeuronSchedule: Sendable {
-    package enum Kind: UInt8, Sendable {
+@_spi(Kernel) public struct NeuronSchedule: Sendable {
+    public enum Kind: UInt8, Sendable {
         case check = 0
         case spike = 1
     }
@@ -18,8 +19,8 @@ package struct NeuronSchedule: Sendable {
     /// The tournament, by value: `tree[leaves + i]` is neuron `i`'s event as one sortable key
     /// (time `+∞`: none), and `tree[node]` the earliest key below `node` — a copy, which names its
     /// neuron in its rank, so comparing two subtrees reads two adjacent keys and nothing else.
-    fileprivate var tree: [Key]
-    private let leaves: Int
+    @usableFromInline var tree: [Key]
+    @usableFromInline let leaves: Int
 
     /// An event in the canonical order: by time, then by `rank = kind << 32 | neuron` (a check
     /// before a spike, then the lower neuron index).
@@ -28,40 +29,40 @@ package struct NeuronSchedule: Sendable {
     /// included) order like the numbers, so the time is kept as its bits (`-0` made `+0`) and
     /// keys compare as integers — which the compiler can select on instead of branching: which of
     /// two events comes first is data-dependent and unpredictable.
-    fileprivate struct Key {
-        var timeBits: UInt64
-        var rank: UInt64
+    @usableFromInline struct Key: Sendable {
+        @usableFromInline var timeBits: UInt64
+        @usableFromInline var rank: UInt64
 
-        @inline(__always) init(timeBits: UInt64, rank: UInt64) {
+        @inlinable @inline(__always) init(timeBits: UInt64, rank: UInt64) {
             self.timeBits = timeBits
             self.rank = rank
         }
 
-        @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
+        @inlinable @inline(__always) init(time: Double, kind: Kind, neuron: Int) {
             timeBits = (time + 0).bitPattern
             rank = UInt64(kind.rawValue) << 32 | UInt64(truncatingIfNeeded: neuron)
         }
 
-        @inline(__always) var time: Double { Double(bitPattern: timeBits) }
-        @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
-        @inline(__always) var neuron: Int { Int(truncatingIfNeeded: rank & 0xFFFF_FFFF) }
+        @inlinable @inline(__always) var time: Double { Double(bitPattern: timeBits) }
+        @inlinable @inline(__always) var kind: Kind { rank >> 32 == 0 ? .check : .spike }
+        @inlinable @inline(__always) var neuron: Int { Int(truncatingIfNeeded: rank & 0xFFFF_FFFF) }
 
         /// 1 if `a` precedes `b`, else 0, by arithmetic alone: keys are below 2¹²⁷ (the time's
         /// sign bit is clear), so `a − b` does not overflow as a signed 128-bit number and its
         /// sign is the answer.
-        @inline(__always) static func precedence(_ a: Key, _ b: Key) -> UInt64 {
+        @inlinable @inline(__always) static func precedence(_ a: Key, _ b: Key) -> UInt64 {
             let difference = (UInt128(a.timeBits) &<< 64 | UInt128(a.rank)) &- (UInt128(b.timeBits) &<< 64 | UInt128(b.rank))
             return UInt64(truncatingIfNeeded: difference &>> 127)
         }
 
         /// `(timeBits, rank)` compared as one 128-bit number: a subtract-with-borrow and no branch.
-        @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
+        @inlinable @inline(__always) static func precedes(_ a: Key, _ b: Key) -> Bool {
             UInt128(a.timeBits) &<< 64 | UInt128(a.rank) < UInt128(b.timeBits) &<< 64 | UInt128(b.rank)
         }
     }
 
     /// A schedule for neurons `0 ..< count`.
-    package init(count: Int) {
+    public init(count: Int) {
         precondition(count >= 0 && count <= 1 << 31, "neuron indices are limited to 2^31")
         var leaves = 1
         while leaves < max(count, 1) { leaves <<= 1 }
@@ -74,14 +75,14 @@ package struct NeuronSchedule: Sendable {
     /// Clears every event. Only the times are reset: a tree whose keys are all `+∞` is a valid
     /// tournament whatever neurons its inner nodes name, and every later ``set(_:time:kind:)`` or
     /// ``repair(_:)`` recomputes the path of each neuron it gives a finite time.
-    package mutating func removeAll() {
+    public mutating func removeAll() {
         tree.withUnsafeMutableBufferPointer { tree in
             for node in tree.indices { tree[node].timeBits = Double.infinity.bitPattern }
         }
     }
 
     /// The earliest pending event, if any: (neuron index, time, kind).
-    @inline(__always) package var first: (neuron: Int, time: Double, kind: Kind)? {
+    @inlinable @inline(__always) public var first: (neuron: Int, time: Double, kind: Kind)? {
         let key = tree[1]
         return key.time < .infinity ? (key.neuron, key.time, key.kind) : nil
     }
@@ -91,7 +92,7 @@ package struct NeuronSchedule: Sendable {
     /// The walk to the root carries the winner so far in registers and compares it with the
     /// sibling subtree's winner at each level (whose subtree did not change): one load of a key
     /// per level, and no level waits for the store of the one below.
-    @inline(__always) package mutating func set(_ i: Int, time t: Double, kind k: Kind) {
+    @inlinable @inline(__always) public mutating func set(_ i: Int, time t: Double, kind k: Kind) {
         precondition(i >= 0 && i < leaves, "no such neuron")
         let leaves = self.leaves
         tree.withUnsafeMutableBufferPointer { tree in
@@ -113,7 +114,7 @@ package struct NeuronSchedule: Sendable {
     }
 
     /// Sets neuron `i`'s event without updating the tree: call ``repair(_:)`` for the range after.
-    @inline(__always) package mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
+    @inlinable @inline(__always) public mutating func setLeaf(_ i: Int, time t: Double, kind k: Kind) {
         precondition(i >= 0 && i < leaves, "no such neuron")
         let leaves = self.leaves
         tree.withUnsafeMutableBufferPointer { $0[leaves &+ i] = Key(time: t, kind: k, neuron: i) }

@@ -43,7 +43,7 @@ public struct SpikeRecord: Sendable, Equatable {
         current.removeAll(keepingCapacity: true)
     }
 
-    @inline(__always) package mutating func append(neuron n: Int32, time t: Double, current i: Double) {
+    @_spi(Kernel) @inlinable @inline(__always) public mutating func append(neuron n: Int32, time t: Double, current i: Double) {
         neuron.append(n)
         time.append(t)
         current.append(i)

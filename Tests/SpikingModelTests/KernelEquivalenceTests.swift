@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SpikingModel
+@_spi(Kernel) @testable import SpikingModel
 
 /// The fast forms of the forward kernels against the plain ones they replace, bit for bit: the
 /// two-lane check-time bound, the event queue's order and pops, and the readouts' batch update.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SpikingModel
+@_spi(Kernel) @testable import SpikingModel
 
 @Suite("Neuron schedule")
 struct NeuronScheduleTests {
