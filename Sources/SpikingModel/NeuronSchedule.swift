@@ -98,10 +98,9 @@
         tree.withUnsafeMutableBufferPointer { tree in
             var node = leaves &+ i
             tree[node] = Key(time: t, kind: k, neuron: i)
-            // `winner` is the node holding the earliest key so far (on the path or a sibling of
-            // it): an index chosen by a select and read back, rather than a key carried in
-            // registers, which the compiler would move with a branch — and which of the two wins
-            // is unpredictable.
+            // `best` is the earliest key so far (on the path or a sibling of it), chosen with a
+            // mask from the sign of the 128-bit difference rather than with a comparison, which
+            // the compiler would turn into a branch — and which of the two wins is unpredictable.
             var best = tree[node]
             while node > 1 {
                 let sibling = tree[node ^ 1]

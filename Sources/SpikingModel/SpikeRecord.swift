@@ -170,6 +170,7 @@ extension ReadoutStatistics {
         precondition(readouts.lowerBound >= 0 && readouts.upperBound <= maxValue.count, "no such readouts")
         precondition(firstNeuron >= 0 && firstNeuron + readouts.count <= state.count, "no such neurons")
         precondition(weightOffset >= 0 && weightOffset + readouts.count <= weights.count, "no such weights")
+        guard !readouts.isEmpty else { return }  // (empty arrays may have no storage to point to)
         var cache = DecayCache()
         withColumns { columns in
             weights.withUnsafeBufferPointer { weights in
