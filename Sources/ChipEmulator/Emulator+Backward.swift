@@ -80,7 +80,7 @@ extension Emulator {
         let evaluation = evaluate(loss, label: label)
 
         // Reset the backward state; the forward counters stay.
-        phase = .backward
+        beginCounting(.backward)
         kernel.reset()
         noc.reset()
         for c in outbox.indices {
@@ -134,6 +134,7 @@ extension Emulator {
                 }.joined(separator: "; "))
         }
         makespan = max(makespan, kernel.now)
+        endCounting()
         return BackwardResult(
             loss: evaluation, gradients: backwardGradients, counters: counters, latency: makespan, tangentGuarded: tangentGuardCount)
     }
@@ -365,7 +366,7 @@ extension Emulator {
         // Impulses before the stage's first event, once it has replayed them all.
         if logPosition[stage] == 0 && impulseCursor[stage] < stageImpulses[stage].count { applyImpulses(stage: stage, ops: &ops, elapsed: &elapsed) }
         ops.busy = elapsed
-        counters.cores[phase.rawValue][core].add(ops)
+        coreCounts[core].add(ops)
         coreFree[core] = start + elapsed
         kernel.schedule(.windowDone, at: start + elapsed, stage, r)
     }

@@ -37,6 +37,7 @@ extension Emulator {
         if !unfinished.isEmpty { throw stuck(unfinished) }
         if outputIsReadout { finishReadouts() }
         makespan = max(makespan, kernel.now)
+        endCounting()
         hasForwardPass = true
         return EmulationResult(
             spikes: wantTrains ? spikeTrains() : SpikeTrains(trains: []), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
@@ -63,7 +64,6 @@ extension Emulator {
             touchedIn[n] = 0
         }
         rangeTouched.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        phase = .forward
         for s in queues.indices {
             queues[s].removeAll()
             schedules[s].removeAll()
@@ -82,7 +82,9 @@ extension Emulator {
         lastSerial.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
         kernel.reset()
         noc.reset()
+        endCounting()
         counters.reset()
+        beginCounting(.forward)
         spikes.removeAll()
         if outputIsReadout {
             readouts.reset(count: outputs.count)
@@ -96,6 +98,28 @@ extension Emulator {
         phaseOutstanding = 0
         barrierPending = false
         inFlight = 0
+    }
+
+    /// Starts pass `phase`: moves ``counters``' per-core and per-router arrays of that phase into
+    /// ``coreCounts`` and ``routerCounts`` (no copy: they swap storage), where the pass counts.
+    mutating func beginCounting(_ phase: Phase) {
+        endCounting()
+        self.phase = phase
+        exchangeCounts()
+        counting = true
+    }
+
+    /// Ends the pass being counted: its per-core and per-router counts go back into ``counters``.
+    mutating func endCounting() {
+        guard counting else { return }
+        exchangeCounts()
+        counting = false
+    }
+
+    /// Swaps ``coreCounts`` and ``routerCounts`` with ``counters``' arrays of ``phase``.
+    private mutating func exchangeCounts() {
+        swap(&coreCounts, &counters.cores[phase.rawValue])
+        swap(&routerCounts, &counters.routers[phase.rawValue])
     }
 
     // MARK: - Inputs
@@ -169,12 +193,12 @@ extension Emulator {
         inFlight += destinations
         counters.packetsCreated += UInt64(destinations)
         switch noc.packets[packet].kind {
-        case .spike, .error: counters.cores[phase.rawValue][source].packetsInjected += 1
-        case .sync, .backSync: counters.cores[phase.rawValue][source].syncSent += 1
+        case .spike, .error: coreCounts[source].packetsInjected += 1
+        case .sync, .backSync: coreCounts[source].syncSent += 1
         }
         outbox[source].append((packet, ready))
         let waiting = outbox[source].count - outboxHead[source]
-        counters.cores[phase.rawValue][source].outboxPeak = max(counters.cores[phase.rawValue][source].outboxPeak, waiting)
+        coreCounts[source].outboxPeak = max(coreCounts[source].outboxPeak, waiting)
         if waiting == 1 { kernel.schedule(.inject, at: max(kernel.now, ready, interfaceFree[source]), source) }
     }
 
@@ -201,7 +225,7 @@ extension Emulator {
             return
         }
         noc.reserve(router: router, input: input)
-        counters.cores[phase.rawValue][core].injectionStall += now - ready
+        coreCounts[core].injectionStall += now - ready
         interfaceFree[core] = now + latency.inject
         kernel.schedule(.routerArrive, at: now + latency.inject, router, input, packet)
         outboxHead[core] += 1
@@ -220,7 +244,7 @@ extension Emulator {
         case .inject:
             inject(Int(event.a))
         case .routerArrive:
-            noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &counters.routers[phase.rawValue])
+            noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &routerCounts)
             service(Int(event.a))
         case .routerService:
             noc.serviceRequested(Int(event.a), now: kernel.now)
@@ -246,7 +270,7 @@ extension Emulator {
             return
         }
         let dropped = noc.service(
-            router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], injectBlocked: &injectBlocked,
+            router: router, now: kernel.now, portCore: layout.portCore, counters: &routerCounts, injectBlocked: &injectBlocked,
             kernel: &kernel)
         if dropped > 0 {
             inFlight -= dropped
@@ -267,21 +291,21 @@ extension Emulator {
         lastSerial[pair] = packet.serial
         let start = max(now, coreFree[core])
         coreFree[core] = start + latency.receive
-        counters.cores[phase.rawValue][core].busy += latency.receive
+        coreCounts[core].busy += latency.receive
         makespan = max(makespan, coreFree[core])
         switch packet.kind {
         case .spike:
-            counters.cores[phase.rawValue][core].packetsReceived += 1
+            coreCounts[core].packetsReceived += 1
             queueArrivals(neuron: Int(packet.neuron), spike: packet.spike, time: packet.time, at: core)
         case .sync:
-            counters.cores[phase.rawValue][core].syncReceived += 1
+            coreCounts[core].syncReceived += 1
             markers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStart(stage) }
         case .error:
-            counters.cores[phase.rawValue][core].packetsReceived += 1
+            coreCounts[core].packetsReceived += 1
             spikeError[Int(packet.spike)] += packet.time
         case .backSync:
-            counters.cores[phase.rawValue][core].syncReceived += 1
+            coreCounts[core].syncReceived += 1
             backMarkers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStartBackward(stage) }
         }
@@ -429,7 +453,7 @@ extension Emulator {
         ops.neuronUpdatesInactive = UInt64(neurons.count - active)
         elapsed += Picoseconds(ops.neuronUpdatesActive) * latency.neuronActive + Picoseconds(ops.neuronUpdatesInactive) * latency.neuronInactive
         ops.busy = elapsed
-        counters.cores[phase.rawValue][core].add(ops)
+        coreCounts[core].add(ops)
         coreFree[core] = start + elapsed
         kernel.schedule(.windowDone, at: start + elapsed, stage, w)
     }

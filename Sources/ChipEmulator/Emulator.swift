@@ -53,7 +53,19 @@ public struct Emulator: Sendable {
     // Hardware state.
     var kernel = HardwareKernel()
     var noc: NetworkOnChip
+    /// Every count so far, per phase, in the shape of the results. The per-core and per-router
+    /// counts of the pass being emulated live in ``coreCounts`` and ``routerCounts`` meanwhile.
     var counters: EmulationCounters
+    /// The counts of the pass being emulated (``phase``), per core (and port) and per router:
+    /// ``counters``' arrays of that phase, moved out of it for the pass (``beginCounting(_:)``,
+    /// ``endCounting()``), so that each count in the event loop costs one array access and one
+    /// copy-on-write check, not two of each through the nested arrays. Outside a pass they hold
+    /// spare arrays of the same sizes.
+    var coreCounts: [CoreCounters]
+    var routerCounts: [RouterCounters]
+    /// Whether ``coreCounts`` and ``routerCounts`` hold a pass's counts (a pass that threw leaves
+    /// them there until the next ``beginCounting(_:)`` or ``reset()``).
+    var counting = false
     /// Per core (and port): outbox of packets (index, ready time), network interface free time,
     /// core free time.
     var outbox: [[(packet: Int, ready: Picoseconds)]]
@@ -225,6 +237,8 @@ public struct Emulator: Sendable {
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
         noc = NetworkOnChip(chip: chip)
         counters = EmulationCounters(cores: cores, routers: chip.mesh.routerCount)
+        coreCounts = Array(repeating: CoreCounters(), count: cores)
+        routerCounts = Array(repeating: RouterCounters(), count: chip.mesh.routerCount)
         outbox = Array(repeating: [], count: cores)
         outboxHead = Array(repeating: 0, count: cores)
         interfaceFree = Array(repeating: 0, count: cores)
