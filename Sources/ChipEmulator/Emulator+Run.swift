@@ -376,9 +376,28 @@ extension Emulator {
 
     /// `stage` computes window `w` from hardware time `start`: its events in canonical order,
     /// charging each operation's latency on its core; spikes leave as packets when they are formed.
+    ///
+    /// The stage's event queue, neuron schedule and log are moved out of `self` into locals for
+    /// the window (and back at its end): the loop then reads and updates them without retaining
+    /// their storage for every look, and with one uniqueness check per update instead of two
+    /// (the outer array's and the stage's). Nothing else touches them meanwhile, except that the
+    /// stage's own spikes can reach its queue (a projection of a population onto itself):
+    /// ``queueArrivals(neuron:spike:time:at:)`` queues into ``queues``, so the queue goes back
+    /// there around that call.
     mutating func compute(stage: Int, window w: Int, from start: Picoseconds) {
         computing[stage] = true
         let core = layout.stages[stage].core
+        var queue = EventQueue()
+        var schedule = Self.placeholderSchedule
+        var log: [LogEntry] = []
+        swap(&queue, &queues[stage])
+        swap(&schedule, &schedules[stage])
+        swap(&log, &stageLog[stage])
+        defer {
+            swap(&queue, &queues[stage])
+            swap(&schedule, &schedules[stage])
+            swap(&log, &stageLog[stage])
+        }
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
         let neurons = layout.stages[stage].neurons
@@ -390,21 +409,21 @@ extension Emulator {
                 break
             }
             // The earliest event of the window: a neuron's check or spike, or a queued arrival.
-            let next = queues[stage].first.flatMap { windowOf($0.time) <= w ? $0 : nil }
-            if let slot = schedules[stage].first, windowOf(slot.time) <= w,
+            let next = queue.first.flatMap { windowOf($0.time) <= w ? $0 : nil }
+            if let slot = schedule.first, windowOf(slot.time) <= w,
                 next.map({ ForwardEvent.precedes(slot: (neurons[slot.neuron], slot.time, slot.kind), $0) }) ?? true
             {
                 let n = neurons[slot.neuron]
                 let p = Int(populationOf[n])
                 let c = constants[p]
                 if case .check = slot.kind {
-                    schedules[stage].set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
+                    schedule.set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
                     continue
                 }
                 let currentAtSpike = state[n].fire(at: slot.time, c)
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
-                stageLog[stage].append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
+                log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
                 loggedEvents &+= 1
                 if touchedIn[n] != mark {
                     touchedIn[n] = mark
@@ -412,20 +431,22 @@ extension Emulator {
                 }
                 ops.spikes += 1
                 elapsed += latency.spikeEmit
-                schedules[stage].set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
+                schedule.set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
+                swap(&queue, &queues[stage])
                 queueArrivals(neuron: n, spike: k, time: slot.time, at: core)
+                swap(&queue, &queues[stage])
                 send(spike: k, neuron: n, time: slot.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
                 continue
             }
             guard let event = next else { break }
-            _ = queues[stage].pop()
+            _ = queue.pop()
             loggedEvents &+= 1
             let isDelivery: Bool
             switch event.kind {
             case .delivery: isDelivery = true
             default: isDelivery = false
             }
-            stageLog[stage].append(
+            log.append(
                 LogEntry(kind: isDelivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
             let p = Int(event.projection)
             let wiring = self.wiring[p]
@@ -438,14 +459,14 @@ extension Emulator {
                 let marks = rangeMarkBase[slot]
                 for (r, range) in layout.targetRanges[slot].enumerated() {
                     deliver(
-                        to: range, projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike, mark: mark,
-                        rangeMark: marks &+ r, active: &active, ops: &ops, elapsed: &elapsed)
+                        to: range, projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule, logPosition: log.count - 1,
+                        spike: spike, mark: mark, rangeMark: marks &+ r, active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
                 let target = wiring.targetStart &+ Int(event.target)
                 deliver(
-                    to: target..<(target &+ 1), projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike,
-                    mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
+                    to: target..<(target &+ 1), projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule,
+                    logPosition: log.count - 1, spike: spike, mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
@@ -458,14 +479,15 @@ extension Emulator {
         kernel.schedule(.windowDone, at: start + elapsed, stage, w)
     }
 
-    /// One spike reaches the neurons `range` of projection `p`'s target population on this
-    /// stage; `base` is the source neuron's first synapse in the projection's weights. The
+    /// One spike reaches the neurons `range` of projection `p`'s target population on a stage
+    /// whose neuron schedule is `schedule` and whose log's newest entry (the arrival) is at
+    /// `logPosition`; `base` is the source neuron's first synapse in the projection's weights. The
     /// targets count as active in this window; `rangeMark` (``rangeTouched``) names the range
     /// when it is one of the projection's target ranges on the core, so that only its first
     /// delivery in a window marks its neurons one by one.
     @inline(__always) mutating func deliver(
-        to range: Range<Int>, projection p: Int, wiring: ProjectionWiring, base: Int, time t: Double, stage: Int, spike: Int32, mark: Int32,
-        rangeMark: Int?, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
+        to range: Range<Int>, projection p: Int, wiring: ProjectionWiring, base: Int, time t: Double, schedule: inout NeuronSchedule,
+        logPosition: Int, spike: Int32, mark: Int32, rangeMark: Int?, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
     ) {
         let offset = base &+ (range.lowerBound &- wiring.targetStart)
         let c = constants[wiring.target]
@@ -473,14 +495,14 @@ extension Emulator {
         case .lif:
             ReferenceSimulator.deliverToLIF(
                 weights: network.projections[p].weights, base: offset, targets: range, time: t, constants: c,
-                end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
+                end: duration, state: &state, schedule: &schedule, scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
         case .li where outputIsReadout && wiring.target == network.output.rawValue:
-            // Readouts: their maximum and weighted integral up to the arrival (this stage's
-            // newest log entry), then the weight.
+            // Readouts: their maximum and weighted integral up to the arrival (log entry
+            // `logPosition`), then the weight.
             let first = range.lowerBound - outputs.lowerBound
             readouts.receive(
                 first..<(first + range.count), neurons: range.lowerBound, state: &state, weights: network.projections[p].weights, weightOffset: offset,
-                at: t, constants: c, position: stageLog[stage].count - 1, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
+                at: t, constants: c, position: logPosition, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
         default:
             var cache = DecayCache()
             for (i, target) in range.enumerated() {

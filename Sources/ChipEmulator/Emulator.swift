@@ -45,6 +45,10 @@ public struct Emulator: Sendable {
     /// schedule.
     var queues: [EventQueue]
     var schedules: [NeuronSchedule]
+    /// What a stage's entry of ``schedules`` holds while the stage computes (see
+    /// ``compute(stage:window:from:)``): a shared empty schedule, so that taking a schedule out
+    /// allocates nothing.
+    static let placeholderSchedule = NeuronSchedule(count: 0)
     let localIndex: [Int]
     let window: Double
     let windowCount: Int
