@@ -318,7 +318,8 @@ extension Emulator {
     mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
         let source = Int(populationOf[n])
         let column = layout.coreCount &+ 1
-        for p in outgoing[source] {
+        for i in outgoing.positions(of: source) {
+            let p = outgoing.elements[i]
             let slot = p &* column &+ core
             let stage = Int(layout.targetStage[slot])
             guard stage >= 0 else { continue }
@@ -331,8 +332,8 @@ extension Emulator {
             let wiring = self.wiring[p]
             let delays = network.projections[p].delays!
             let base = (n &- wiring.sourceStart) &* wiring.targetSize
-            for range in layout.targetRanges[slot] {
-                for target in range {
+            for r in layout.targetRanges.positions(of: slot) {
+                for target in layout.targetRanges.elements[r] {
                     let j = target &- wiring.targetStart
                     let arrival = t + delays[base &+ j]
                     guard arrival <= duration else { continue }
@@ -456,11 +457,10 @@ extension Emulator {
             let spike = event.sequence
             if isDelivery {
                 let slot = p &* (layout.coreCount + 1) &+ core
-                let marks = rangeMarkBase[slot]
-                for (r, range) in layout.targetRanges[slot].enumerated() {
+                for r in layout.targetRanges.positions(of: slot) {
                     deliver(
-                        to: range, projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule, logPosition: log.count - 1,
-                        spike: spike, mark: mark, rangeMark: marks &+ r, active: &active, ops: &ops, elapsed: &elapsed)
+                        to: layout.targetRanges.elements[r], projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule, logPosition: log.count - 1,
+                        spike: spike, mark: mark, rangeMark: r, active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
                 let target = wiring.targetStart &+ Int(event.target)

@@ -36,7 +36,7 @@ public struct Emulator: Sendable {
     let populationStart: [Int]
     let projectionHasDelays: [Bool]
     /// Outgoing projections per population.
-    let outgoing: [[Int]]
+    let outgoing: FlatLists<Int>
     /// What the event loop reads of each projection besides its weights (copying a
     /// ``Projection`` out of the network would retain and release its arrays on every event).
     let wiring: [ProjectionWiring]
@@ -119,11 +119,10 @@ public struct Emulator: Sendable {
     /// Per neuron: 1 + the last window in which it received input or spiked (for active and
     /// inactive neuron updates).
     var touchedIn: [Int32]
-    /// Per target range of a projection on a core (``rangeMarkBase`` of the slot + the range's
-    /// index): 1 + the last window in which one delivery touched the whole range, so that later
-    /// deliveries of that window need not mark its neurons again.
+    /// Per target range of a projection on a core (its position in
+    /// ``EmulatorLayout/targetRanges``): 1 + the last window in which one delivery touched the
+    /// whole range, so that later deliveries of that window need not mark its neurons again.
     var rangeTouched: [Int32]
-    let rangeMarkBase: [Int]
 
     let costs: CostTable
     let latency: OperationLatencies
@@ -228,7 +227,7 @@ public struct Emulator: Sendable {
                 sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue, targetStart: network.firstNeuron(of: $0.target),
                 targetSize: $0.targetSize)
         }
-        outgoing = network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } }
+        outgoing = FlatLists(network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } })
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
         queues = Array(repeating: EventQueue(), count: layout.stages.count)
@@ -261,14 +260,7 @@ public struct Emulator: Sendable {
         markers = Array(repeating: 0, count: hostCount * layout.stages.count)
         lastSerial = Array(repeating: .min, count: hostCount * hostCount)
         touchedIn = Array(repeating: 0, count: network.neuronCount)
-        var rangeBases: [Int] = []
-        var rangeCount = 0
-        for ranges in layout.targetRanges {
-            rangeBases.append(rangeCount)
-            rangeCount += ranges.count
-        }
-        rangeMarkBase = rangeBases
-        rangeTouched = Array(repeating: 0, count: rangeCount)
+        rangeTouched = Array(repeating: 0, count: layout.targetRanges.elements.count)
         stageLog = Array(repeating: [], count: layout.stages.count)
         logPosition = Array(repeating: 0, count: layout.stages.count)
         adjoint = Array(repeating: AdjointState(), count: network.neuronCount)
