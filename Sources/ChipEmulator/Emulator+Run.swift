@@ -447,14 +447,14 @@ extension Emulator {
             case .delivery: isDelivery = true
             default: isDelivery = false
             }
-            log.append(
-                LogEntry(kind: isDelivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
-            let p = Int(event.projection)
+            // The arriving spike, for the log and for a readout maximum on its kink (an input
+            // spike's arrival moves with its delay). Each field is decoded once.
+            let spike = event.sequence
+            let projection = event.projection
+            log.append(LogEntry(kind: isDelivery ? .delivery : .arrival, spike: spike, projection: projection, target: event.target))
+            let p = Int(projection)
             let wiring = self.wiring[p]
             let base = (Int(event.neuron) &- wiring.sourceStart) &* wiring.targetSize
-            // The arriving spike, for a readout maximum on its kink (an input spike's arrival
-            // moves with its delay).
-            let spike = event.sequence
             if isDelivery {
                 let slot = p &* (layout.coreCount + 1) &+ core
                 for r in layout.targetRanges.positions(of: slot) {
