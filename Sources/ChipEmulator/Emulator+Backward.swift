@@ -83,16 +83,10 @@ extension Emulator {
         beginCounting(.backward)
         kernel.reset()
         noc.reset()
-        for c in outbox.indices {
-            outbox[c].removeAll(keepingCapacity: true)
-            outboxHead[c] = 0
-            interfaceFree[c] = 0
-            injectBlocked[c] = false
-            coreFree[c] = 0
-        }
+        resetCores()
         backMarkers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let start = AdjointState(time: duration)
-        for n in adjoint.indices { adjoint[n] = start }
+        adjoint.withUnsafeMutableBufferPointer { $0.update(repeating: start) }
         backwardGradients = Gradients(network: network)
         spikeError = Array(repeating: 0, count: spikes.count)
         for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }

@@ -59,10 +59,8 @@ extension Emulator {
     }
 
     mutating func reset() {
-        for n in state.indices {
-            state[n] = NeuronState()
-            touchedIn[n] = 0
-        }
+        state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
+        touchedIn.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         rangeTouched.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         for s in queues.indices {
             queues[s].removeAll()
@@ -71,13 +69,7 @@ extension Emulator {
             nextWindow[s] = 0
             computing[s] = false
         }
-        for c in outbox.indices {
-            outbox[c].removeAll(keepingCapacity: true)
-            outboxHead[c] = 0
-            interfaceFree[c] = 0
-            injectBlocked[c] = false
-            coreFree[c] = 0
-        }
+        resetCores()
         markers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         lastSerial.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
         kernel.reset()
@@ -98,6 +90,17 @@ extension Emulator {
         phaseOutstanding = 0
         barrierPending = false
         inFlight = 0
+    }
+
+    /// Empties every core's (and the port's) outbox and frees its network interface and the core
+    /// itself, for a new pass. (Whole arrays at once: a mutation per element would check each
+    /// array's uniqueness again, and a chip has many idle cores.)
+    mutating func resetCores() {
+        for c in outbox.indices where !outbox[c].isEmpty { outbox[c].removeAll(keepingCapacity: true) }
+        outboxHead.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        interfaceFree.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        injectBlocked.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+        coreFree.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     /// Starts pass `phase`: moves ``counters``' per-core and per-router arrays of that phase into
