@@ -462,8 +462,8 @@ extension Emulator {
                 let slot = p &* (layout.coreCount + 1) &+ core
                 for r in layout.targetRanges.positions(of: slot) {
                     deliver(
-                        to: layout.targetRanges.elements[r], projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule, logPosition: log.count - 1,
-                        spike: spike, mark: mark, rangeMark: r, active: &active, ops: &ops, elapsed: &elapsed)
+                        to: layout.targetRanges.elements[r], projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule,
+                        logPosition: log.count - 1, spike: spike, mark: mark, rangeMark: r, active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
                 let target = wiring.targetStart &+ Int(event.target)

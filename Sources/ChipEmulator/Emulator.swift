@@ -227,7 +227,8 @@ public struct Emulator: Sendable {
                 sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue, targetStart: network.firstNeuron(of: $0.target),
                 targetSize: $0.targetSize)
         }
-        outgoing = FlatLists(network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } })
+        outgoing = FlatLists(
+            network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } })
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
         queues = Array(repeating: EventQueue(), count: layout.stages.count)
