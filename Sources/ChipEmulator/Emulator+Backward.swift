@@ -80,19 +80,13 @@ extension Emulator {
         let evaluation = evaluate(loss, label: label)
 
         // Reset the backward state; the forward counters stay.
-        phase = .backward
+        beginCounting(.backward)
         kernel.reset()
         noc.reset()
-        for c in outbox.indices {
-            outbox[c].removeAll(keepingCapacity: true)
-            outboxHead[c] = 0
-            interfaceFree[c] = 0
-            injectBlocked[c] = false
-            coreFree[c] = 0
-        }
+        resetCores()
         backMarkers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let start = AdjointState(time: duration)
-        for n in adjoint.indices { adjoint[n] = start }
+        adjoint.withUnsafeMutableBufferPointer { $0.update(repeating: start) }
         backwardGradients = Gradients(network: network)
         spikeError = Array(repeating: 0, count: spikes.count)
         for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
@@ -134,6 +128,7 @@ extension Emulator {
                 }.joined(separator: "; "))
         }
         makespan = max(makespan, kernel.now)
+        endCounting()
         return BackwardResult(
             loss: evaluation, gradients: backwardGradients, counters: counters, latency: makespan, tangentGuarded: tangentGuardCount)
     }
@@ -365,7 +360,7 @@ extension Emulator {
         // Impulses before the stage's first event, once it has replayed them all.
         if logPosition[stage] == 0 && impulseCursor[stage] < stageImpulses[stage].count { applyImpulses(stage: stage, ops: &ops, elapsed: &elapsed) }
         ops.busy = elapsed
-        counters.cores[phase.rawValue][core].add(ops)
+        coreCounts[core].add(ops)
         coreFree[core] = start + elapsed
         kernel.schedule(.windowDone, at: start + elapsed, stage, r)
     }

@@ -37,6 +37,7 @@ extension Emulator {
         if !unfinished.isEmpty { throw stuck(unfinished) }
         if outputIsReadout { finishReadouts() }
         makespan = max(makespan, kernel.now)
+        endCounting()
         hasForwardPass = true
         return EmulationResult(
             spikes: wantTrains ? spikeTrains() : SpikeTrains(trains: []), counters: counters, latency: makespan, windows: windowCount, inputSpikes: inputSpikes,
@@ -58,12 +59,9 @@ extension Emulator {
     }
 
     mutating func reset() {
-        for n in state.indices {
-            state[n] = NeuronState()
-            touchedIn[n] = 0
-        }
+        state.withUnsafeMutableBufferPointer { $0.update(repeating: NeuronState()) }
+        touchedIn.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         rangeTouched.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        phase = .forward
         for s in queues.indices {
             queues[s].removeAll()
             schedules[s].removeAll()
@@ -71,18 +69,14 @@ extension Emulator {
             nextWindow[s] = 0
             computing[s] = false
         }
-        for c in outbox.indices {
-            outbox[c].removeAll(keepingCapacity: true)
-            outboxHead[c] = 0
-            interfaceFree[c] = 0
-            injectBlocked[c] = false
-            coreFree[c] = 0
-        }
+        resetCores()
         markers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         lastSerial.withUnsafeMutableBufferPointer { $0.update(repeating: .min) }
         kernel.reset()
         noc.reset()
+        endCounting()
         counters.reset()
+        beginCounting(.forward)
         spikes.removeAll()
         if outputIsReadout {
             readouts.reset(count: outputs.count)
@@ -96,6 +90,39 @@ extension Emulator {
         phaseOutstanding = 0
         barrierPending = false
         inFlight = 0
+    }
+
+    /// Empties every core's (and the port's) outbox and frees its network interface and the core
+    /// itself, for a new pass. (Whole arrays at once: a mutation per element would check each
+    /// array's uniqueness again, and a chip has many idle cores.)
+    mutating func resetCores() {
+        for c in outbox.indices where !outbox[c].isEmpty { outbox[c].removeAll(keepingCapacity: true) }
+        outboxHead.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        interfaceFree.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        injectBlocked.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+        coreFree.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
+    /// Starts pass `phase`: moves ``counters``' per-core and per-router arrays of that phase into
+    /// ``coreCounts`` and ``routerCounts`` (no copy: they swap storage), where the pass counts.
+    mutating func beginCounting(_ phase: Phase) {
+        endCounting()
+        self.phase = phase
+        exchangeCounts()
+        counting = true
+    }
+
+    /// Ends the pass being counted: its per-core and per-router counts go back into ``counters``.
+    mutating func endCounting() {
+        guard counting else { return }
+        exchangeCounts()
+        counting = false
+    }
+
+    /// Swaps ``coreCounts`` and ``routerCounts`` with ``counters``' arrays of ``phase``.
+    private mutating func exchangeCounts() {
+        swap(&coreCounts, &counters.cores[phase.rawValue])
+        swap(&routerCounts, &counters.routers[phase.rawValue])
     }
 
     // MARK: - Inputs
@@ -169,12 +196,12 @@ extension Emulator {
         inFlight += destinations
         counters.packetsCreated += UInt64(destinations)
         switch noc.packets[packet].kind {
-        case .spike, .error: counters.cores[phase.rawValue][source].packetsInjected += 1
-        case .sync, .backSync: counters.cores[phase.rawValue][source].syncSent += 1
+        case .spike, .error: coreCounts[source].packetsInjected += 1
+        case .sync, .backSync: coreCounts[source].syncSent += 1
         }
         outbox[source].append((packet, ready))
         let waiting = outbox[source].count - outboxHead[source]
-        counters.cores[phase.rawValue][source].outboxPeak = max(counters.cores[phase.rawValue][source].outboxPeak, waiting)
+        coreCounts[source].outboxPeak = max(coreCounts[source].outboxPeak, waiting)
         if waiting == 1 { kernel.schedule(.inject, at: max(kernel.now, ready, interfaceFree[source]), source) }
     }
 
@@ -201,7 +228,7 @@ extension Emulator {
             return
         }
         noc.reserve(router: router, input: input)
-        counters.cores[phase.rawValue][core].injectionStall += now - ready
+        coreCounts[core].injectionStall += now - ready
         interfaceFree[core] = now + latency.inject
         kernel.schedule(.routerArrive, at: now + latency.inject, router, input, packet)
         outboxHead[core] += 1
@@ -220,7 +247,7 @@ extension Emulator {
         case .inject:
             inject(Int(event.a))
         case .routerArrive:
-            noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &counters.routers[phase.rawValue])
+            noc.arrive(packet: Int(event.c), router: Int(event.a), input: Int(event.b), now: kernel.now, counters: &routerCounts)
             service(Int(event.a))
         case .routerService:
             noc.serviceRequested(Int(event.a), now: kernel.now)
@@ -246,7 +273,7 @@ extension Emulator {
             return
         }
         let dropped = noc.service(
-            router: router, now: kernel.now, portCore: layout.portCore, counters: &counters.routers[phase.rawValue], injectBlocked: &injectBlocked,
+            router: router, now: kernel.now, portCore: layout.portCore, counters: &routerCounts, injectBlocked: &injectBlocked,
             kernel: &kernel)
         if dropped > 0 {
             inFlight -= dropped
@@ -267,21 +294,21 @@ extension Emulator {
         lastSerial[pair] = packet.serial
         let start = max(now, coreFree[core])
         coreFree[core] = start + latency.receive
-        counters.cores[phase.rawValue][core].busy += latency.receive
+        coreCounts[core].busy += latency.receive
         makespan = max(makespan, coreFree[core])
         switch packet.kind {
         case .spike:
-            counters.cores[phase.rawValue][core].packetsReceived += 1
+            coreCounts[core].packetsReceived += 1
             queueArrivals(neuron: Int(packet.neuron), spike: packet.spike, time: packet.time, at: core)
         case .sync:
-            counters.cores[phase.rawValue][core].syncReceived += 1
+            coreCounts[core].syncReceived += 1
             markers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStart(stage) }
         case .error:
-            counters.cores[phase.rawValue][core].packetsReceived += 1
+            coreCounts[core].packetsReceived += 1
             spikeError[Int(packet.spike)] += packet.time
         case .backSync:
-            counters.cores[phase.rawValue][core].syncReceived += 1
+            coreCounts[core].syncReceived += 1
             backMarkers[Int(hostIndex[core]) &* layout.stages.count &+ Int(packet.neuron)] = packet.window + 1
             for stage in layout.stagesOfCore[core] { tryStartBackward(stage) }
         }
@@ -294,7 +321,8 @@ extension Emulator {
     mutating func queueArrivals(neuron n: Int, spike k: Int32, time t: Double, at core: Int) {
         let source = Int(populationOf[n])
         let column = layout.coreCount &+ 1
-        for p in outgoing[source] {
+        for i in outgoing.positions(of: source) {
+            let p = outgoing.elements[i]
             let slot = p &* column &+ core
             let stage = Int(layout.targetStage[slot])
             guard stage >= 0 else { continue }
@@ -307,8 +335,8 @@ extension Emulator {
             let wiring = self.wiring[p]
             let delays = network.projections[p].delays!
             let base = (n &- wiring.sourceStart) &* wiring.targetSize
-            for range in layout.targetRanges[slot] {
-                for target in range {
+            for r in layout.targetRanges.positions(of: slot) {
+                for target in layout.targetRanges.elements[r] {
                     let j = target &- wiring.targetStart
                     let arrival = t + delays[base &+ j]
                     guard arrival <= duration else { continue }
@@ -352,9 +380,28 @@ extension Emulator {
 
     /// `stage` computes window `w` from hardware time `start`: its events in canonical order,
     /// charging each operation's latency on its core; spikes leave as packets when they are formed.
+    ///
+    /// The stage's event queue, neuron schedule and log are moved out of `self` into locals for
+    /// the window (and back at its end): the loop then reads and updates them without retaining
+    /// their storage for every look, and with one uniqueness check per update instead of two
+    /// (the outer array's and the stage's). Nothing else touches them meanwhile, except that the
+    /// stage's own spikes can reach its queue (a projection of a population onto itself):
+    /// ``queueArrivals(neuron:spike:time:at:)`` queues into ``queues``, so the queue goes back
+    /// there around that call.
     mutating func compute(stage: Int, window w: Int, from start: Picoseconds) {
         computing[stage] = true
         let core = layout.stages[stage].core
+        var queue = EventQueue()
+        var schedule = Self.placeholderSchedule
+        var log: [LogEntry] = []
+        swap(&queue, &queues[stage])
+        swap(&schedule, &schedules[stage])
+        swap(&log, &stageLog[stage])
+        defer {
+            swap(&queue, &queues[stage])
+            swap(&schedule, &schedules[stage])
+            swap(&log, &stageLog[stage])
+        }
         var elapsed: Picoseconds = 0
         var ops = CoreCounters()
         let neurons = layout.stages[stage].neurons
@@ -366,21 +413,21 @@ extension Emulator {
                 break
             }
             // The earliest event of the window: a neuron's check or spike, or a queued arrival.
-            let next = queues[stage].first.flatMap { windowOf($0.time) <= w ? $0 : nil }
-            if let slot = schedules[stage].first, windowOf(slot.time) <= w,
+            let next = queue.first.flatMap { windowOf($0.time) <= w ? $0 : nil }
+            if let slot = schedule.first, windowOf(slot.time) <= w,
                 next.map({ ForwardEvent.precedes(slot: (neurons[slot.neuron], slot.time, slot.kind), $0) }) ?? true
             {
                 let n = neurons[slot.neuron]
                 let p = Int(populationOf[n])
                 let c = constants[p]
                 if case .check = slot.kind {
-                    schedules[stage].set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
+                    schedule.set(slot.neuron, time: state[n].crossing(c, end: duration), kind: .spike)
                     continue
                 }
                 let currentAtSpike = state[n].fire(at: slot.time, c)
                 let k = Int32(spikes.count)
                 spikes.append(neuron: Int32(n), time: slot.time, current: currentAtSpike)
-                stageLog[stage].append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
+                log.append(LogEntry(kind: .spike, spike: k, projection: -1, target: -1))
                 loggedEvents &+= 1
                 if touchedIn[n] != mark {
                     touchedIn[n] = mark
@@ -388,40 +435,41 @@ extension Emulator {
                 }
                 ops.spikes += 1
                 elapsed += latency.spikeEmit
-                schedules[stage].set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
+                schedule.set(slot.neuron, time: state[n].checkTime(c, end: duration), kind: .check)
+                swap(&queue, &queues[stage])
                 queueArrivals(neuron: n, spike: k, time: slot.time, at: core)
+                swap(&queue, &queues[stage])
                 send(spike: k, neuron: n, time: slot.time, to: layout.destinations[p][n - populationStart[p]], from: core, ready: start + elapsed)
                 continue
             }
             guard let event = next else { break }
-            _ = queues[stage].pop()
+            _ = queue.pop()
             loggedEvents &+= 1
             let isDelivery: Bool
             switch event.kind {
             case .delivery: isDelivery = true
             default: isDelivery = false
             }
-            stageLog[stage].append(
-                LogEntry(kind: isDelivery ? .delivery : .arrival, spike: event.sequence, projection: event.projection, target: event.target))
-            let p = Int(event.projection)
+            // The arriving spike, for the log and for a readout maximum on its kink (an input
+            // spike's arrival moves with its delay). Each field is decoded once.
+            let spike = event.sequence
+            let projection = event.projection
+            log.append(LogEntry(kind: isDelivery ? .delivery : .arrival, spike: spike, projection: projection, target: event.target))
+            let p = Int(projection)
             let wiring = self.wiring[p]
             let base = (Int(event.neuron) &- wiring.sourceStart) &* wiring.targetSize
-            // The arriving spike, for a readout maximum on its kink (an input spike's arrival
-            // moves with its delay).
-            let spike = event.sequence
             if isDelivery {
                 let slot = p &* (layout.coreCount + 1) &+ core
-                let marks = rangeMarkBase[slot]
-                for (r, range) in layout.targetRanges[slot].enumerated() {
+                for r in layout.targetRanges.positions(of: slot) {
                     deliver(
-                        to: range, projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike, mark: mark,
-                        rangeMark: marks &+ r, active: &active, ops: &ops, elapsed: &elapsed)
+                        to: layout.targetRanges.elements[r], projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule,
+                        logPosition: log.count - 1, spike: spike, mark: mark, rangeMark: r, active: &active, ops: &ops, elapsed: &elapsed)
                 }
             } else {
                 let target = wiring.targetStart &+ Int(event.target)
                 deliver(
-                    to: target..<(target &+ 1), projection: p, wiring: wiring, base: base, time: event.time, stage: stage, spike: spike,
-                    mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
+                    to: target..<(target &+ 1), projection: p, wiring: wiring, base: base, time: event.time, schedule: &schedule,
+                    logPosition: log.count - 1, spike: spike, mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
         // Every neuron is updated once per window (charged as active or inactive).
@@ -429,19 +477,20 @@ extension Emulator {
         ops.neuronUpdatesInactive = UInt64(neurons.count - active)
         elapsed += Picoseconds(ops.neuronUpdatesActive) * latency.neuronActive + Picoseconds(ops.neuronUpdatesInactive) * latency.neuronInactive
         ops.busy = elapsed
-        counters.cores[phase.rawValue][core].add(ops)
+        coreCounts[core].add(ops)
         coreFree[core] = start + elapsed
         kernel.schedule(.windowDone, at: start + elapsed, stage, w)
     }
 
-    /// One spike reaches the neurons `range` of projection `p`'s target population on this
-    /// stage; `base` is the source neuron's first synapse in the projection's weights. The
+    /// One spike reaches the neurons `range` of projection `p`'s target population on a stage
+    /// whose neuron schedule is `schedule` and whose log's newest entry (the arrival) is at
+    /// `logPosition`; `base` is the source neuron's first synapse in the projection's weights. The
     /// targets count as active in this window; `rangeMark` (``rangeTouched``) names the range
     /// when it is one of the projection's target ranges on the core, so that only its first
     /// delivery in a window marks its neurons one by one.
     @inline(__always) mutating func deliver(
-        to range: Range<Int>, projection p: Int, wiring: ProjectionWiring, base: Int, time t: Double, stage: Int, spike: Int32, mark: Int32,
-        rangeMark: Int?, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
+        to range: Range<Int>, projection p: Int, wiring: ProjectionWiring, base: Int, time t: Double, schedule: inout NeuronSchedule,
+        logPosition: Int, spike: Int32, mark: Int32, rangeMark: Int?, active: inout Int, ops: inout CoreCounters, elapsed: inout Picoseconds
     ) {
         let offset = base &+ (range.lowerBound &- wiring.targetStart)
         let c = constants[wiring.target]
@@ -449,14 +498,14 @@ extension Emulator {
         case .lif:
             ReferenceSimulator.deliverToLIF(
                 weights: network.projections[p].weights, base: offset, targets: range, time: t, constants: c,
-                end: duration, state: &state, schedule: &schedules[stage], scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
+                end: duration, state: &state, schedule: &schedule, scheduleOffset: range.lowerBound - localIndex[range.lowerBound])
         case .li where outputIsReadout && wiring.target == network.output.rawValue:
-            // Readouts: their maximum and weighted integral up to the arrival (this stage's
-            // newest log entry), then the weight.
+            // Readouts: their maximum and weighted integral up to the arrival (log entry
+            // `logPosition`), then the weight.
             let first = range.lowerBound - outputs.lowerBound
             readouts.receive(
                 first..<(first + range.count), neurons: range.lowerBound, state: &state, weights: network.projections[p].weights, weightOffset: offset,
-                at: t, constants: c, position: stageLog[stage].count - 1, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
+                at: t, constants: c, position: logPosition, kinkSpike: spike, duration: duration, integral: &readoutIntegral)
         default:
             var cache = DecayCache()
             for (i, target) in range.enumerated() {

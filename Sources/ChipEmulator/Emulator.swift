@@ -36,7 +36,7 @@ public struct Emulator: Sendable {
     let populationStart: [Int]
     let projectionHasDelays: [Bool]
     /// Outgoing projections per population.
-    let outgoing: [[Int]]
+    let outgoing: FlatLists<Int>
     /// What the event loop reads of each projection besides its weights (copying a
     /// ``Projection`` out of the network would retain and release its arrays on every event).
     let wiring: [ProjectionWiring]
@@ -45,6 +45,10 @@ public struct Emulator: Sendable {
     /// schedule.
     var queues: [EventQueue]
     var schedules: [NeuronSchedule]
+    /// What a stage's entry of ``schedules`` holds while the stage computes (see
+    /// ``compute(stage:window:from:)``): a shared empty schedule, so that taking a schedule out
+    /// allocates nothing.
+    static let placeholderSchedule = NeuronSchedule(count: 0)
     let localIndex: [Int]
     let window: Double
     let windowCount: Int
@@ -53,7 +57,19 @@ public struct Emulator: Sendable {
     // Hardware state.
     var kernel = HardwareKernel()
     var noc: NetworkOnChip
+    /// Every count so far, per phase, in the shape of the results. The per-core and per-router
+    /// counts of the pass being emulated live in ``coreCounts`` and ``routerCounts`` meanwhile.
     var counters: EmulationCounters
+    /// The counts of the pass being emulated (``phase``), per core (and port) and per router:
+    /// ``counters``' arrays of that phase, moved out of it for the pass (``beginCounting(_:)``,
+    /// ``endCounting()``), so that each count in the event loop costs one array access and one
+    /// copy-on-write check, not two of each through the nested arrays. Outside a pass they hold
+    /// spare arrays of the same sizes.
+    var coreCounts: [CoreCounters]
+    var routerCounts: [RouterCounters]
+    /// Whether ``coreCounts`` and ``routerCounts`` hold a pass's counts (a pass that threw leaves
+    /// them there until the next ``beginCounting(_:)`` or ``reset()``).
+    var counting = false
     /// Per core (and port): outbox of packets (index, ready time), network interface free time,
     /// core free time.
     var outbox: [[(packet: Int, ready: Picoseconds)]]
@@ -103,11 +119,10 @@ public struct Emulator: Sendable {
     /// Per neuron: 1 + the last window in which it received input or spiked (for active and
     /// inactive neuron updates).
     var touchedIn: [Int32]
-    /// Per target range of a projection on a core (``rangeMarkBase`` of the slot + the range's
-    /// index): 1 + the last window in which one delivery touched the whole range, so that later
-    /// deliveries of that window need not mark its neurons again.
+    /// Per target range of a projection on a core (its position in
+    /// ``EmulatorLayout/targetRanges``): 1 + the last window in which one delivery touched the
+    /// whole range, so that later deliveries of that window need not mark its neurons again.
     var rangeTouched: [Int32]
-    let rangeMarkBase: [Int]
 
     let costs: CostTable
     let latency: OperationLatencies
@@ -212,7 +227,8 @@ public struct Emulator: Sendable {
                 sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue, targetStart: network.firstNeuron(of: $0.target),
                 targetSize: $0.targetSize)
         }
-        outgoing = network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } }
+        outgoing = FlatLists(
+            network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } })
         state = Array(repeating: NeuronState(), count: network.neuronCount)
         let cores = chip.mesh.coreCount + 1
         queues = Array(repeating: EventQueue(), count: layout.stages.count)
@@ -225,6 +241,8 @@ public struct Emulator: Sendable {
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
         noc = NetworkOnChip(chip: chip)
         counters = EmulationCounters(cores: cores, routers: chip.mesh.routerCount)
+        coreCounts = Array(repeating: CoreCounters(), count: cores)
+        routerCounts = Array(repeating: RouterCounters(), count: chip.mesh.routerCount)
         outbox = Array(repeating: [], count: cores)
         outboxHead = Array(repeating: 0, count: cores)
         interfaceFree = Array(repeating: 0, count: cores)
@@ -243,14 +261,7 @@ public struct Emulator: Sendable {
         markers = Array(repeating: 0, count: hostCount * layout.stages.count)
         lastSerial = Array(repeating: .min, count: hostCount * hostCount)
         touchedIn = Array(repeating: 0, count: network.neuronCount)
-        var rangeBases: [Int] = []
-        var rangeCount = 0
-        for ranges in layout.targetRanges {
-            rangeBases.append(rangeCount)
-            rangeCount += ranges.count
-        }
-        rangeMarkBase = rangeBases
-        rangeTouched = Array(repeating: 0, count: rangeCount)
+        rangeTouched = Array(repeating: 0, count: layout.targetRanges.elements.count)
         stageLog = Array(repeating: [], count: layout.stages.count)
         logPosition = Array(repeating: 0, count: layout.stages.count)
         adjoint = Array(repeating: AdjointState(), count: network.neuronCount)

@@ -40,9 +40,10 @@ struct EmulatorLayout: Sendable {
     let stages: [Stage]
     /// Stage of (core, level).
     let stageIndex: [Int: Int]
-    /// For projection p and core c (index `p * (coreCount + 1) + c`): the target ranges of p on c
-    /// (empty if none) and the stage they belong to (−1 if none) — flat tables for the hot path.
-    let targetRanges: [[Range<Int>]]
+    /// For projection p and core c (slot `p * (coreCount + 1) + c`): the target ranges of p on c
+    /// (no list if none) and the stage they belong to (−1 if none) — flat tables for the hot path.
+    /// A range's position in `targetRanges.elements` numbers it among all slots' ranges.
+    let targetRanges: FlatLists<Range<Int>>
     let targetStage: [Int32]
     /// Per stage: stages whose window-w spikes it needs before window w, and those whose
     /// window-(w−1) spikes it needs (all their projections into it have delays of a window or more).
@@ -166,7 +167,7 @@ struct EmulatorLayout: Sendable {
                 targetStage.append(ranges.isEmpty ? -1 : Int32(stageIndex[key(c, level[projection.target.rawValue])]!))
             }
         }
-        self.targetRanges = targetRanges
+        self.targetRanges = FlatLists(targetRanges)
         self.targetStage = targetStage
         sameWindowUpstream = same.map { $0.sorted() }
         nextWindowUpstream = next.map { $0.sorted() }
@@ -257,6 +258,29 @@ extension EmulatorLayout {
         }
         return component
     }
+}
+
+/// Lists stored end to end in one array (compressed rows): list `i` is
+/// `elements[starts[i] ..< starts[i + 1]]`. A hot loop over a list reads its elements by
+/// position, which retains nothing; iterating an inner array of an array of arrays retains it.
+struct FlatLists<Element: Sendable>: Sendable {
+    /// Every list's elements, list after list.
+    let elements: [Element]
+    /// Where each list starts in ``elements``, and (last) the total count.
+    let starts: [Int]
+
+    init(_ lists: [[Element]]) {
+        elements = lists.flatMap { $0 }
+        var starts = [0]
+        for list in lists { starts.append(starts[starts.count - 1] + list.count) }
+        self.starts = starts
+    }
+
+    /// The positions in ``elements`` of list `i`.
+    @inline(__always) func positions(of i: Int) -> Range<Int> { starts[i]..<starts[i &+ 1] }
+
+    /// List `i` (a view of ``elements``: for code off the hot path).
+    subscript(i: Int) -> ArraySlice<Element> { elements[positions(of: i)] }
 }
 
 /// A problem that stops an emulation, with a message for the user.
