@@ -1,7 +1,7 @@
 // CoreUsage: what each core must hold under a placement, and the check against the chip.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// The load one core carries under a placement. Every field is what counts against the chip
 /// capacity of the same name (see chips/README.md, "Mapping rules").

@@ -33,7 +33,7 @@
 //    "spikes": [{"population", "times_s": [[t, …] per neuron]}]   exactly as `simulate --json`}
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 import StrictJSON
 
 extension EmulationResult {

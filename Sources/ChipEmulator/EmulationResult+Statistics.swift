@@ -2,7 +2,7 @@
 // sparsity per core, link utilisation, totals over phases.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// How sparse one core's activity was in one sample (design.md §8).
 public struct CoreSparsity: Sendable, Equatable {

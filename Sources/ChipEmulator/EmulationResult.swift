@@ -1,7 +1,7 @@
 // EmulationResult: one sample's spikes, counters and hardware time, and the energy they cost.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// What one emulated sample produced.
 public struct EmulationResult: Sendable {

@@ -2,7 +2,7 @@
 // chip wait for which within a window — derived once from a network, a chip and a placement.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// The static structure the emulator runs on.
 ///

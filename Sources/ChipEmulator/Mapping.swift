@@ -1,7 +1,7 @@
 // Mapping: placing a network's neurons on a chip's cores under every capacity.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// How the mapper chooses cores.
 public enum PlacementStrategy: Sendable, Equatable {

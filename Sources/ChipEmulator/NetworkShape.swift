@@ -1,6 +1,6 @@
 // NetworkShape: what mapping needs to know about a network (sizes, kinds, connectivity).
 
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// The shape of a network: population sizes and kinds, and which populations project onto
 /// which. Weights are not needed to place neurons; every synapse of a projection counts

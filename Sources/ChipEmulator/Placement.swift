@@ -1,7 +1,7 @@
 // Placement: which core each placed neuron lives on.
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 
 /// A run of consecutive neurons of one population on one core.
 public struct PlacementSegment: Sendable, Equatable {

@@ -1,7 +1,7 @@
 // PlacementFile: an explicit placement written by a user (`neuromesh-placement/1`).
 
 import ChipDescription
-@_spi(Kernel) import SpikingModel
+import SpikingModel
 import StrictJSON
 
 /// Reads and writes explicit placements:
