@@ -169,7 +169,8 @@ struct EmulatorLayout: Sendable {
         }
         self.targetRanges = FlatLists(targetRanges)
         self.targetStage = targetStage
-        sameWindowUpstream = same.map { $0.sorted() }
+        let sameSorted = same.map { $0.sorted() }
+        sameWindowUpstream = sameSorted
         nextWindowUpstream = next.map { $0.sorted() }
         var downstream = Array(repeating: Set<Int32>(), count: stages.count)
         for to in stages.indices {
@@ -195,7 +196,8 @@ struct EmulatorLayout: Sendable {
             }
             onPath[s] = true
             var w = s == port ? 0 : 1
-            for u in same[s] { w = max(w, try waveOf(u) + 1) }
+            // (In sorted order, so that a cycle is reported at the same core on every run.)
+            for u in sameSorted[s] { w = max(w, try waveOf(u) + 1) }
             onPath[s] = false
             depth[s] = w
             return w
