@@ -81,16 +81,20 @@
 
     @inlinable @inline(__always) public mutating func push(_ event: ForwardEvent) {
         storage.append(event)
-        storage.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child &- 1) >> 1
-                guard ForwardEvent.precedes(event, heap[parent]) else { break }
-                heap[child] = heap[parent]
-                child = parent
-            }
-            heap[child] = event
+        storage.withUnsafeMutableBufferPointer { Self.rise(event, from: $0.count - 1, in: $0) }
+    }
+
+    /// Stores `event` at position `hole` of `heap` or, moving each parent it precedes down into
+    /// the hole, higher up.
+    @inlinable @inline(__always) static func rise(_ event: ForwardEvent, from hole: Int, in heap: UnsafeMutableBufferPointer<ForwardEvent>) {
+        var hole = hole
+        while hole > 0 {
+            let parent = (hole &- 1) >> 1
+            guard ForwardEvent.precedes(event, heap[parent]) else { break }
+            heap[hole] = heap[parent]
+            hole = parent
         }
+        heap[hole] = event
     }
 
     /// Removes and returns the earliest event, if any.
@@ -113,13 +117,7 @@
                 heap[hole] = heap[child]
                 hole = child
             }
-            while hole > 0 {
-                let parent = (hole &- 1) >> 1
-                guard ForwardEvent.precedes(last, heap[parent]) else { break }
-                heap[hole] = heap[parent]
-                hole = parent
-            }
-            heap[hole] = last
+            Self.rise(last, from: hole, in: heap)
             return top
         }
     }
