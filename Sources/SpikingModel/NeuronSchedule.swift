@@ -119,14 +119,6 @@
         tree.withUnsafeMutableBufferPointer { $0[leaves &+ i] = Key(time: t, kind: k, neuron: i) }
     }
 
-    /// Gives every neuron `i` in `range` a check at `time(i)` and brings the tree up to date: one
-    /// pass over the leaves, then one over the levels above them — `O(m + log n)` for `m` neurons.
-    @inline(__always) package mutating func setChecks(_ range: Range<Int>, time: (Int) -> Double) {
-        setChecks(range) { checks in
-            for j in 0..<range.count { checks.set(j, time: time(range.lowerBound &+ j)) }
-        }
-    }
-
     /// Writes the checks of a run of neurons without bounds checks (see ``setChecks(_:_:)``).
     package struct CheckWriter {
         /// The leaves (`leaves[i]` is neuron `i`'s key).
@@ -140,7 +132,8 @@
     }
 
     /// Lets `body` give every neuron in `range` a check (through ``CheckWriter/set(_:time:)``,
-    /// each exactly once), then brings the tree up to date, like ``setChecks(_:time:)``.
+    /// each exactly once), then brings the tree up to date: one pass over the leaves, then one
+    /// over the levels above them — `O(m + log n)` for `m` neurons.
     @inline(__always) package mutating func setChecks(_ range: Range<Int>, _ body: (CheckWriter) -> Void) {
         precondition(range.lowerBound >= 0 && range.upperBound <= leaves, "neurons out of range")
         let leaves = self.leaves
