@@ -61,7 +61,11 @@ struct HardwareEvent: Sendable {
 ///
 /// - Complexity: `schedule` and `next` are O(log n) for heap events, O(1) for lane events.
 struct HardwareKernel: Sendable {
+    /// The heap: `heap[0 ..< heapCount]` (the storage beyond is spare capacity, kept so that a
+    /// push or pop touches the array once — one uniqueness check — instead of appending or
+    /// removing its last element first).
     private var heap: [HardwareEvent] = []
+    private var heapCount = 0
     /// The events due at `now` scheduled while `now` was current, in scheduling order: a ring
     /// of power-of-two size, `lane[(laneHead + i) mod lane.count]` for `i < laneCount`.
     private var lane = [HardwareEvent](repeating: HardwareEvent(time: 0, sequence: 0, kind: .inject, a: 0, b: 0, c: 0), count: 64)
@@ -74,7 +78,7 @@ struct HardwareKernel: Sendable {
     private(set) var handled: UInt64 = 0
 
     mutating func reset() {
-        heap.removeAll(keepingCapacity: true)
+        heapCount = 0
         laneHead = 0
         laneCount = 0
         sequence = 0
@@ -82,7 +86,7 @@ struct HardwareKernel: Sendable {
         handled = 0
     }
 
-    var isEmpty: Bool { heap.isEmpty && laneCount == 0 }
+    var isEmpty: Bool { heapCount == 0 && laneCount == 0 }
 
     mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
@@ -98,11 +102,13 @@ struct HardwareKernel: Sendable {
             laneCount &+= 1
             return
         }
-        heap.append(event)
+        if heapCount == heap.count { heap.append(contentsOf: repeatElement(event, count: max(heap.count, 64))) }
+        let count = heapCount &+ 1
+        heapCount = count
         heap.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
+            var child = count &- 1
             while child > 0 {
-                let parent = (child - 1) >> 2
+                let parent = (child &- 1) >> 2
                 guard HardwareEvent.precedes(event, heap[parent]) else { break }
                 heap[child] = heap[parent]
                 child = parent
@@ -113,36 +119,36 @@ struct HardwareKernel: Sendable {
 
     /// Removes and returns the earliest event, advancing ``now`` to its time.
     mutating func next() -> HardwareEvent? {
-        if laneCount > 0, heap.first.map({ $0.time != now }) ?? true {
+        if laneCount > 0, heapCount == 0 || heap[0].time != now {
             let event = lane[laneHead]
             laneHead = (laneHead &+ 1) & (lane.count &- 1)
             laneCount &-= 1
             handled &+= 1
             return event
         }
-        guard let last = heap.popLast() else { return nil }
-        var top = last
-        if !heap.isEmpty {
-            heap.withUnsafeMutableBufferPointer { heap in
-                top = heap[0]
-                let count = heap.count
-                var parent = 0
-                while true {
-                    let first = 4 &* parent &+ 1
-                    if first >= count { break }
-                    var best = first
-                    var child = first &+ 1
-                    let end = min(first &+ 4, count)
-                    while child < end {
-                        if HardwareEvent.precedes(heap[child], heap[best]) { best = child }
-                        child &+= 1
-                    }
-                    guard HardwareEvent.precedes(heap[best], last) else { break }
-                    heap[parent] = heap[best]
-                    parent = best
+        guard heapCount > 0 else { return nil }
+        let count = heapCount &- 1
+        heapCount = count
+        let top = heap.withUnsafeMutableBufferPointer { heap in
+            let top = heap[0]
+            let last = heap[count]
+            var parent = 0
+            while true {
+                let first = 4 &* parent &+ 1
+                if first >= count { break }
+                var best = first
+                var child = first &+ 1
+                let end = min(first &+ 4, count)
+                while child < end {
+                    if HardwareEvent.precedes(heap[child], heap[best]) { best = child }
+                    child &+= 1
                 }
-                heap[parent] = last
+                guard HardwareEvent.precedes(heap[best], last) else { break }
+                heap[parent] = heap[best]
+                parent = best
             }
+            heap[parent] = last
+            return top
         }
         now = top.time
         handled &+= 1
