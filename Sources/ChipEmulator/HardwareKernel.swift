@@ -88,21 +88,21 @@ struct HardwareKernel: Sendable {
 
     var isEmpty: Bool { heapCount == 0 && laneCount == 0 }
 
-    mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
+    /// Schedules `kind` with arguments `a`, `b`, `c` at `time` (not before ``now``).
+    ///
+    /// (Inlined into its callers, the hot path of every event: the rare growth of the lane and
+    /// the heap's storage is out of line.)
+    @inline(__always) mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
         sequence &+= 1
         let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
         if time == now {
-            if laneCount == lane.count {
-                // Full: unroll the ring into one twice the size.
-                lane = (0..<lane.count).map { lane[(laneHead + $0) & (lane.count - 1)] } + lane
-                laneHead = 0
-            }
+            if laneCount == lane.count { growLane() }
             lane[(laneHead &+ laneCount) & (lane.count &- 1)] = event
             laneCount &+= 1
             return
         }
-        if heapCount == heap.count { heap.append(contentsOf: repeatElement(event, count: max(heap.count, 64))) }
+        if heapCount == heap.count { growHeap() }
         let count = heapCount &+ 1
         heapCount = count
         heap.withUnsafeMutableBufferPointer { heap in
@@ -115,6 +115,17 @@ struct HardwareKernel: Sendable {
             }
             heap[child] = event
         }
+    }
+
+    /// Full lane: unrolls the ring into one twice the size.
+    @inline(never) private mutating func growLane() {
+        lane = (0..<lane.count).map { lane[(laneHead + $0) & (lane.count - 1)] } + lane
+        laneHead = 0
+    }
+
+    /// Full heap storage: doubles it (at least 64 events; the new slots are filler).
+    @inline(never) private mutating func growHeap() {
+        heap.append(contentsOf: repeatElement(lane[0], count: max(heap.count, 64)))
     }
 
     /// Removes and returns the earliest event, advancing ``now`` to its time.
