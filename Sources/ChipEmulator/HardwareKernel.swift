@@ -94,8 +94,13 @@ struct HardwareKernel: Sendable {
     /// the heap's storage is out of line.)
     @inline(__always) mutating func schedule(_ kind: HardwareEvent.Kind, at time: Picoseconds, _ a: Int, _ b: Int = 0, _ c: Int = 0) {
         precondition(time >= now, "hardware events cannot be scheduled in the past")
+        // The arguments are indices and counts (core, router, input, packet, stage, window): one
+        // test that all three are in 0 ..< 2³¹, then each fits an `Int32` as it is.
+        precondition((a | b | c) >> 31 == 0, "hardware event arguments must be in 0 ..< 2³¹")
         sequence &+= 1
-        let event = HardwareEvent(time: time, sequence: sequence, kind: kind, a: Int32(a), b: Int32(b), c: Int32(c))
+        let event = HardwareEvent(
+            time: time, sequence: sequence, kind: kind, a: Int32(truncatingIfNeeded: a), b: Int32(truncatingIfNeeded: b),
+            c: Int32(truncatingIfNeeded: c))
         if time == now {
             if laneCount == lane.count { growLane() }
             lane[(laneHead &+ laneCount) & (lane.count &- 1)] = event
