@@ -73,6 +73,11 @@ let gradCommand = Command(
         if loss.needsLabel, input.label == nil {
             throw CLIError.failure("loss \(loss.name) needs a class label: add \"label\" to the input file")
         }
+        // The label must name an output neuron (a Yin-Yang sample's class may not, on a network
+        // with fewer than three outputs).
+        if let problem = network.problem(with: loss, label: input.label) {
+            throw CLIError.failure("\(networkPath): \(problem)")
+        }
 
         var simulator = ReferenceSimulator(network: network)
         var evaluation = simulator.gradient(input: input, loss: loss)

@@ -50,6 +50,10 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     guard network.populations[output].kind == .lif else {
         throw CLIError.failure("accuracy over a dataset needs spiking (lif) outputs; \(networkPath)'s output is \(network.populations[output].kind.rawValue)")
     }
+    // Every class must name an output neuron, or its samples could never be classified right.
+    guard network.populations[output].size >= YinYang.classCount else {
+        throw CLIError.failure("Yin-Yang has \(YinYang.classCount) classes, but \(networkPath)'s output population \"\(network.populations[output].name)\" has \(network.populations[output].size) neurons (one per class needed)")
+    }
     let chip = try ChipSpec.load(path: chipPath)
     let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(), networkPath: networkPath)
     let emulator: Emulator

@@ -273,3 +273,37 @@ struct InexactResultTests {
         expectError(common + ["--epochs", "2", "--resume", "--strategy", "spread"], code: 1, "was written with other settings")
     }
 }
+
+@Suite("Yin-Yang samples on a network with fewer outputs than classes")
+struct YinYangLabelRangeTests {
+    /// A train-split sample whose class (2) names no neuron of a network with 1 or 2 outputs.
+    let sample = String(YinYang.generate(split: .train).firstIndex { $0.label == YinYang.classCount - 1 }!)
+
+    @Test(arguments: [("lif", "2", "ttfs"), ("li", "1", "max-voltage"), ("li", "2", "exp-voltage")])
+    func gradRefusesALabelWithoutAnOutputNeuron(kind: String, outputs: String, loss: String) {
+        let directory = temporaryDirectory()
+        let network = directory + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,8,\(outputs)", "--output", kind, "--out", network]).code == 0)
+        let last = Int(outputs)! - 1
+        expectError(["grad", "--network", network, "--yinyang", sample, "--loss", loss], code: 1,
+                    "net.json: label 2 does not name an output neuron (the output population \"output\" has \(outputs): 0...\(last))")
+        expectError(["grad", "--chip", chip("tiny.json"), "--network", network, "--yinyang", sample, "--loss", loss], code: 1,
+                    "label 2 does not name an output neuron")
+    }
+
+    @Test func aLossWithoutALabelStillRuns() {
+        let directory = temporaryDirectory()
+        let network = directory + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,8,2", "--out", network]).code == 0)
+        let result = runCLI(["grad", "--network", network, "--yinyang", sample, "--loss", "spike-time-sum"])
+        #expect(result.code == 0, "\(result.err)")
+    }
+
+    @Test func runOverTheDatasetNeedsAnOutputPerClass() {
+        let directory = temporaryDirectory()
+        let network = directory + "/net.json"
+        #expect(runCLI(["init-network", "--sizes", "5,8,2", "--out", network]).code == 0)
+        expectError(["run", "--chip", chip("tiny.json"), "--network", network, "--dataset", "yinyang", "--samples", "5"], code: 1,
+                    "Yin-Yang has 3 classes, but \(network)'s output population \"output\" has 2 neurons (one per class needed)")
+    }
+}
