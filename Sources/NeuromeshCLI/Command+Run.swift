@@ -38,12 +38,11 @@ let runCommand = Command(
         when they have any non-zero counter.
 
         With --dataset, runs the first K samples of a split (default: all of the test split) and
-        reports the accuracy (the class of the earliest output spike; no output spike is wrong;
-        spiking outputs only; also under the EventProp paper's rule, which counts a sample
-        without any output spike as correct) and per-sample means of energy by category,
-        hardware latency and messages; with --json one object {"format":
-        "neuromesh-run-summary/1", "chip", "network", "dataset", "split", "samples", "accuracy",
-        "no_output_spike", "accuracy_paper_rule", "energy_j_per_sample": {…, "total"},
+        reports the accuracy (the class of the earliest output spike; a sample without any
+        output spike is wrong, as in the EventProp paper; spiking outputs only) and per-sample
+        means of energy by category, hardware latency and messages; with --json one object
+        {"format": "neuromesh-run-summary/1", "chip", "network", "dataset", "split", "samples",
+        "accuracy", "no_output_spike", "energy_j_per_sample": {…, "total"},
         "latency_s_per_sample", "messages_per_sample": {"spike_packets", "sync"},
         "unpriced": {OPERATION: count over all samples}, "exact"}. Results do not depend on
         --threads.

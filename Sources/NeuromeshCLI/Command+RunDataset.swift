@@ -101,7 +101,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
             ("dataset", .string(dataset)), ("split", .string(split.rawValue)), ("samples", .count(summary.samples)),
             ("accuracy", .finite(summary.classification.accuracy)),
             ("no_output_spike", .count(summary.classification.withoutPrediction)),
-            ("accuracy_paper_rule", .finite(summary.classification.paperRuleAccuracy)), ("energy_j_per_sample", .object(energy)),
+            ("energy_j_per_sample", .object(energy)),
             ("latency_s_per_sample", .finite(summary.latency / n)),
             ("messages_per_sample", .object(JSONObject([
                 ("spike_packets", .finite(summary.spikePackets / n)), ("sync", .finite(summary.syncMessages / n)),
@@ -114,8 +114,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     let classification = summary.classification
     text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples))\n"
     if classification.withoutPrediction > 0 {
-        text += "                       \(classification.withoutPrediction) samples without any output spike count as errors; "
-            + "the EventProp paper's rule counts them as correct: \(formatPercent(classification.paperRuleAccuracy))\n"
+        text += "                       (\(classification.withoutPrediction) samples without any output spike, counted as errors)\n"
     }
     text += "  Energy per sample:   \(formatJoules(total)) (priced operations only)\n"
     for category in EnergyReport.categories where (summary.energy[category] ?? 0) > 0 {
