@@ -1,0 +1,92 @@
+"""Runs the reference code's training loop from Neuromesh's initial weights in Neuromesh's sample
+order, and compares the weights after each epoch with `neuromesh train --save` (T = 1 s: the
+reference simulates until activity ends). As a control it also runs the reference against itself
+with every initial weight perturbed by 1e-12 relative: training on Yin-Yang is chaotic, so
+rounding alone makes runs drift apart after an epoch or two.
+
+Usage: EVENTPROP_REFERENCE=DIR OMP_NUM_THREADS=1 python3 trajectory.py NEUROMESH_BINARY SEED EPOCHS
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+from common import paper_network
+from eventprop.eventprop_cpp import SpikesVector
+from eventprop.layer import SpikeDataset
+
+binary, seed, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+MASK = (1 << 64) - 1
+
+
+def splitmix64(state):
+    """SpikingModel.SplitMix64: yields its outputs."""
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & MASK
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        yield z ^ (z >> 31)
+
+
+def order(epoch, n):
+    """Trainer.order(epoch:): a Fisher–Yates shuffle seeded with seed + 0x9E3779B9·(epoch + 1)."""
+    rng = splitmix64((seed + 0x9E3779B9 * (epoch + 1)) & MASK)
+    o = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = next(rng) % (i + 1)
+        o[i], o[j] = o[j], o[i]
+    return o
+
+
+def weights(path):
+    """(in→hid, hid→out) of a neuromesh-network/1 file, as the reference's [pre][post] arrays."""
+    projections = json.load(open(path))["projections"]
+    return tuple(np.array(p["weights"], dtype=np.float64).T.copy() for p in projections)
+
+
+def reference_run(initial, perturb):
+    net = paper_network(seed, epochs)
+    hidden, output = (w.copy() for w in initial)
+    if perturb:
+        hidden *= 1 + 1e-12 * np.random.default_rng(99).standard_normal(hidden.shape)
+        output *= 1 + 1e-12 * np.random.default_rng(98).standard_normal(output.shape)
+    net.hidden_layer.w_in[:] = hidden
+    net.loss.w_in[:] = output
+    net.reset_results()
+    samples, labels = list(net.train_batch.spikes), net.train_batch.labels
+    per_epoch = []
+    for epoch in range(epochs):
+        o = order(epoch, len(samples))
+        data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
+        for b in range(0, len(samples), 32):
+            net.forward_and_backward(data[b:b + 32])
+            net.optimizer.step()
+            net.optimizer.zero_grad()
+        # Neuromesh decays the rate after every epoch (the reference's own loop skips epoch 0).
+        net.optimizer.parameters = net.optimizer.parameters._replace(lr=net.optimizer.parameters.lr * 0.95)
+        per_epoch.append((net.hidden_layer.w_in.copy(), net.loss.w_in.copy(), net.test()[1]))
+    return per_epoch
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    init = os.path.join(tmp, "init.json")
+    subprocess.run([binary, "init-network", "--sizes", "5,200,3", "--seed", str(seed), "--duration-s", "1", "--out", init], check=True, capture_output=True)
+    initial = weights(init)
+    ours = []
+    for e in range(1, epochs + 1):
+        saved = os.path.join(tmp, f"e{e}.json")
+        out = subprocess.run([binary, "train", "--dataset", "yinyang", "--epochs", str(e), "--seed", str(seed), "--duration-s", "1", "--save", saved, "--json"],
+                             check=True, capture_output=True, text=True).stdout
+        ours.append((*weights(saved), json.loads(out.strip().splitlines()[-1])["test_accuracy"]))
+reference = reference_run(initial, perturb=False)
+control = reference_run(initial, perturb=True)
+for e in range(epochs):
+    def gap(a, b):
+        d = [np.abs(x - y) for x, y in zip(a[:2], b[:2])]
+        return f"{d[0].max():.2g} / {d[1].max():.2g}"
+    print(f"seed {seed} epoch {e + 1}: max |Δw| in→hid / hid→out — Neuromesh vs reference {gap(ours[e], reference[e])}, "
+          f"reference vs perturbed reference {gap(reference[e], control[e])}; test accuracy {ours[e][2]:.3f} / {reference[e][2]:.3f} / {control[e][2]:.3f}")
