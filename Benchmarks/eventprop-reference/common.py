@@ -13,6 +13,24 @@ from eventprop.optimizer import GradientDescentParameters  # noqa: E402
 from eventprop.yinyang import YinYangTTFS  # noqa: E402
 
 
+MASK = (1 << 64) - 1
+
+
+def neuromesh_order(seed: int, epoch: int, n: int) -> list:
+    """Neuromesh's sample order in `epoch` (`Trainer.order(epoch:)`): a Fisher–Yates shuffle driven
+    by SplitMix64 seeded with seed + 0x9E3779B9·(epoch + 1)."""
+    state = (seed + 0x9E3779B9 * (epoch + 1)) & MASK
+    o = list(range(n))
+    for i in range(n - 1, 0, -1):
+        state = (state + 0x9E3779B97F4A7C15) & MASK
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        j = (z ^ (z >> 31)) % (i + 1)
+        o[i], o[j] = o[j], o[i]
+    return o
+
+
 def paper_network(seed: int, epochs: int) -> YinYangTTFS:
     """5-200-3 LIF, τm 20 ms, τs 5 ms, ϑ 1; TTFS cross-entropy τ0 0.5 ms, τ1 6.4 ms, α 3e-3;
     init N(1.5, 0.78) in→hid and N(0.93, 0.1) hid→out; Adam lr 5e-3, batch 32, ×0.95 per epoch."""

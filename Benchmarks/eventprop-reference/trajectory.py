@@ -14,34 +14,11 @@ import tempfile
 
 import numpy as np
 
-from common import paper_network
+from common import neuromesh_order, paper_network
 from eventprop.eventprop_cpp import SpikesVector
 from eventprop.layer import SpikeDataset
 
 binary, seed, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-MASK = (1 << 64) - 1
-
-
-def splitmix64(state):
-    """SpikingModel.SplitMix64: yields its outputs."""
-    while True:
-        state = (state + 0x9E3779B97F4A7C15) & MASK
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        yield z ^ (z >> 31)
-
-
-def order(epoch, n):
-    """Trainer.order(epoch:): a Fisher–Yates shuffle seeded with seed + 0x9E3779B9·(epoch + 1)."""
-    rng = splitmix64((seed + 0x9E3779B9 * (epoch + 1)) & MASK)
-    o = list(range(n))
-    for i in range(n - 1, 0, -1):
-        j = next(rng) % (i + 1)
-        o[i], o[j] = o[j], o[i]
-    return o
-
-
 def weights(path):
     """(in→hid, hid→out) of a neuromesh-network/1 file, as the reference's [pre][post] arrays."""
     projections = json.load(open(path))["projections"]
@@ -60,7 +37,7 @@ def reference_run(initial, perturb):
     samples, labels = list(net.train_batch.spikes), net.train_batch.labels
     per_epoch = []
     for epoch in range(epochs):
-        o = order(epoch, len(samples))
+        o = neuromesh_order(seed, epoch, len(samples))
         data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
         for b in range(0, len(samples), 32):
             net.forward_and_backward(data[b:b + 32])

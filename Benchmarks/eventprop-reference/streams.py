@@ -1,0 +1,50 @@
+"""Trains the reference code for 100 epochs with its own learning-rate schedule, but with other
+random streams than its own, and prints one JSON line per seed (the scores of `common.scores`):
+
+  ours          Neuromesh's initial weights (`neuromesh init-network --sizes 5,200,3 --seed S`)
+                and Neuromesh's sample order (`Trainer.order(epoch:)`)
+  refinit       the reference's own initial weights, Neuromesh's sample order
+  uncorrelated  NumPy initial weights from two differently seeded generators (the reference's
+                own draws both layers from generators seeded alike), Neuromesh's sample order
+
+Usage: EVENTPROP_REFERENCE=DIR OMP_NUM_THREADS=1 python3 streams.py NEUROMESH MODE SEED...
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+from common import neuromesh_order, paper_network, scores
+from eventprop.eventprop_cpp import SpikesVector
+from eventprop.layer import SpikeDataset
+
+binary, mode = sys.argv[1], sys.argv[2]
+assert mode in ("ours", "refinit", "uncorrelated"), mode
+for seed in map(int, sys.argv[3:]):
+    net = paper_network(seed, 100)
+    if mode == "ours":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "init.json")
+            subprocess.run([binary, "init-network", "--sizes", "5,200,3", "--seed", str(seed), "--duration-s", "1", "--out", path], check=True, capture_output=True)
+            projections = json.load(open(path))["projections"]
+        net.hidden_layer.w_in[:] = np.array(projections[0]["weights"]).T   # files hold [post][pre]
+        net.loss.w_in[:] = np.array(projections[1]["weights"]).T
+    elif mode == "uncorrelated":
+        net.hidden_layer.w_in[:] = np.random.default_rng(seed).normal(1.5, 0.78, (5, 200))
+        net.loss.w_in[:] = np.random.default_rng(seed + 1000).normal(0.93, 0.1, (200, 3))
+    net.reset_results()
+    samples, labels = list(net.train_batch.spikes), net.train_batch.labels
+    for epoch in range(100):
+        o = neuromesh_order(seed, epoch, len(samples))
+        data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
+        for b in range(0, len(samples), 32):
+            net.forward_and_backward(data[b:b + 32])
+            net.optimizer.step()
+            net.optimizer.zero_grad()
+        if epoch > 0:  # the reference's own schedule: first decay after epoch 1
+            net.optimizer.parameters = net.optimizer.parameters._replace(lr=net.optimizer.parameters.lr * 0.95)
+    _, _, first_spikes = net.test()
+    print(json.dumps(dict(mode=mode, seed=seed, **scores(np.array(first_spikes), np.array(net.test_batch.labels)))), flush=True)
