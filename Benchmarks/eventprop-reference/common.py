@@ -6,7 +6,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.environ.get("EVENTPROP_REFERENCE", "reference"))
-from eventprop.layer import GaussianDistribution  # noqa: E402
+from eventprop.eventprop_cpp import SpikesVector  # noqa: E402
+from eventprop.layer import GaussianDistribution, SpikeDataset  # noqa: E402
 from eventprop.lif_layer import LIFLayerParameters  # noqa: E402
 from eventprop.loss_layer import TTFSCrossEntropyLossParameters  # noqa: E402
 from eventprop.optimizer import GradientDescentParameters  # noqa: E402
@@ -29,6 +30,20 @@ def neuromesh_order(seed: int, epoch: int, n: int) -> list:
         j = (z ^ (z >> 31)) % (i + 1)
         o[i], o[j] = o[j], o[i]
     return o
+
+
+def train_epoch_in_neuromesh_order(net, seed: int, epoch: int, decay: bool):
+    """One epoch of the reference's training loop (minibatches of 32, an Adam step each) over
+    the training split in Neuromesh's order, then the learning rate × 0.95 if `decay`."""
+    samples, labels = list(net.train_batch.spikes), net.train_batch.labels
+    o = neuromesh_order(seed, epoch, len(samples))
+    data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
+    for b in range(0, len(samples), 32):
+        net.forward_and_backward(data[b:b + 32])
+        net.optimizer.step()
+        net.optimizer.zero_grad()
+    if decay:
+        net.optimizer.parameters = net.optimizer.parameters._replace(lr=net.optimizer.parameters.lr * 0.95)
 
 
 def paper_network(seed: int, epochs: int) -> YinYangTTFS:

@@ -17,9 +17,7 @@ import tempfile
 
 import numpy as np
 
-from common import neuromesh_order, paper_network, scores
-from eventprop.eventprop_cpp import SpikesVector
-from eventprop.layer import SpikeDataset
+from common import paper_network, scores, train_epoch_in_neuromesh_order
 
 binary, mode = sys.argv[1], sys.argv[2]
 assert mode in ("ours", "refinit", "uncorrelated"), mode
@@ -36,15 +34,8 @@ for seed in map(int, sys.argv[3:]):
         net.hidden_layer.w_in[:] = np.random.default_rng(seed).normal(1.5, 0.78, (5, 200))
         net.loss.w_in[:] = np.random.default_rng(seed + 1000).normal(0.93, 0.1, (200, 3))
     net.reset_results()
-    samples, labels = list(net.train_batch.spikes), net.train_batch.labels
     for epoch in range(100):
-        o = neuromesh_order(seed, epoch, len(samples))
-        data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
-        for b in range(0, len(samples), 32):
-            net.forward_and_backward(data[b:b + 32])
-            net.optimizer.step()
-            net.optimizer.zero_grad()
-        if epoch > 0:  # the reference's own schedule: first decay after epoch 1
-            net.optimizer.parameters = net.optimizer.parameters._replace(lr=net.optimizer.parameters.lr * 0.95)
+        # The reference's own schedule: the first decay after epoch 1.
+        train_epoch_in_neuromesh_order(net, seed, epoch, decay=epoch > 0)
     _, _, first_spikes = net.test()
     print(json.dumps(dict(mode=mode, seed=seed, **scores(np.array(first_spikes), np.array(net.test_batch.labels)))), flush=True)

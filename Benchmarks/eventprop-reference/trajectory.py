@@ -14,9 +14,7 @@ import tempfile
 
 import numpy as np
 
-from common import neuromesh_order, paper_network
-from eventprop.eventprop_cpp import SpikesVector
-from eventprop.layer import SpikeDataset
+from common import paper_network, train_epoch_in_neuromesh_order
 
 binary, seed, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def weights(path):
@@ -34,17 +32,10 @@ def reference_run(initial, perturb):
     net.hidden_layer.w_in[:] = hidden
     net.loss.w_in[:] = output
     net.reset_results()
-    samples, labels = list(net.train_batch.spikes), net.train_batch.labels
     per_epoch = []
     for epoch in range(epochs):
-        o = neuromesh_order(seed, epoch, len(samples))
-        data = SpikeDataset(SpikesVector([samples[i] for i in o]), labels[o])
-        for b in range(0, len(samples), 32):
-            net.forward_and_backward(data[b:b + 32])
-            net.optimizer.step()
-            net.optimizer.zero_grad()
         # Neuromesh decays the rate after every epoch (the reference's own loop skips epoch 0).
-        net.optimizer.parameters = net.optimizer.parameters._replace(lr=net.optimizer.parameters.lr * 0.95)
+        train_epoch_in_neuromesh_order(net, seed, epoch, decay=True)
         per_epoch.append((net.hidden_layer.w_in.copy(), net.loss.w_in.copy(), net.test()[1]))
     return per_epoch
 
