@@ -1,7 +1,10 @@
 """Shared pieces: the reference network with the paper's Yin-Yang settings (eventprop.md §8),
 and scoring of first-spike times."""
+import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -30,6 +33,23 @@ def neuromesh_order(seed: int, epoch: int, n: int) -> list:
         j = (z ^ (z >> 31)) % (i + 1)
         o[i], o[j] = o[j], o[i]
     return o
+
+
+def network_weights(path: str) -> tuple:
+    """(in→hid, hid→out) of a neuromesh-network/1 file, as the reference's [pre][post] arrays
+    (the file holds [post][pre])."""
+    projections = json.load(open(path))["projections"]
+    return tuple(np.array(p["weights"], dtype=np.float64).T.copy() for p in projections)
+
+
+def neuromesh_initial_weights(binary: str, seed: int) -> tuple:
+    """The initial weights `neuromesh train --seed SEED` starts from (`init-network --sizes
+    5,200,3 --seed SEED`), as ``network_weights`` gives them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "init.json")
+        subprocess.run([binary, "init-network", "--sizes", "5,200,3", "--seed", str(seed), "--duration-s", "1", "--out", path],
+                       check=True, capture_output=True)
+        return network_weights(path)
 
 
 def train_epoch_in_neuromesh_order(net, seed: int, epoch: int, decay: bool):

@@ -10,26 +10,18 @@ random streams than its own, and prints one JSON line per seed (the scores of `c
 Usage: EVENTPROP_REFERENCE=DIR OMP_NUM_THREADS=1 python3 streams.py NEUROMESH MODE SEED...
 """
 import json
-import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
-from common import paper_network, scores, train_epoch_in_neuromesh_order
+from common import neuromesh_initial_weights, paper_network, scores, train_epoch_in_neuromesh_order
 
 binary, mode = sys.argv[1], sys.argv[2]
 assert mode in ("ours", "refinit", "uncorrelated"), mode
 for seed in map(int, sys.argv[3:]):
     net = paper_network(seed, 100)
     if mode == "ours":
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "init.json")
-            subprocess.run([binary, "init-network", "--sizes", "5,200,3", "--seed", str(seed), "--duration-s", "1", "--out", path], check=True, capture_output=True)
-            projections = json.load(open(path))["projections"]
-        net.hidden_layer.w_in[:] = np.array(projections[0]["weights"]).T   # files hold [post][pre]
-        net.loss.w_in[:] = np.array(projections[1]["weights"]).T
+        net.hidden_layer.w_in[:], net.loss.w_in[:] = neuromesh_initial_weights(binary, seed)
     elif mode == "uncorrelated":
         net.hidden_layer.w_in[:] = np.random.default_rng(seed).normal(1.5, 0.78, (5, 200))
         net.loss.w_in[:] = np.random.default_rng(seed + 1000).normal(0.93, 0.1, (200, 3))

@@ -14,13 +14,9 @@ import tempfile
 
 import numpy as np
 
-from common import paper_network, train_epoch_in_neuromesh_order
+from common import neuromesh_initial_weights, network_weights, paper_network, train_epoch_in_neuromesh_order
 
 binary, seed, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def weights(path):
-    """(in→hid, hid→out) of a neuromesh-network/1 file, as the reference's [pre][post] arrays."""
-    projections = json.load(open(path))["projections"]
-    return tuple(np.array(p["weights"], dtype=np.float64).T.copy() for p in projections)
 
 
 def reference_run(initial, perturb):
@@ -40,21 +36,22 @@ def reference_run(initial, perturb):
     return per_epoch
 
 
+def gap(a, b):
+    """Largest |Δw| of the two projections, as "in→hid / hid→out"."""
+    d = [np.abs(x - y).max() for x, y in zip(a[:2], b[:2])]
+    return f"{d[0]:.2g} / {d[1]:.2g}"
+
+
+initial = neuromesh_initial_weights(binary, seed)
+ours = []
 with tempfile.TemporaryDirectory() as tmp:
-    init = os.path.join(tmp, "init.json")
-    subprocess.run([binary, "init-network", "--sizes", "5,200,3", "--seed", str(seed), "--duration-s", "1", "--out", init], check=True, capture_output=True)
-    initial = weights(init)
-    ours = []
     for e in range(1, epochs + 1):
         saved = os.path.join(tmp, f"e{e}.json")
         out = subprocess.run([binary, "train", "--dataset", "yinyang", "--epochs", str(e), "--seed", str(seed), "--duration-s", "1", "--save", saved, "--json"],
                              check=True, capture_output=True, text=True).stdout
-        ours.append((*weights(saved), json.loads(out.strip().splitlines()[-1])["test_accuracy"]))
+        ours.append((*network_weights(saved), json.loads(out.strip().splitlines()[-1])["test_accuracy"]))
 reference = reference_run(initial, perturb=False)
 control = reference_run(initial, perturb=True)
 for e in range(epochs):
-    def gap(a, b):
-        d = [np.abs(x - y) for x, y in zip(a[:2], b[:2])]
-        return f"{d[0].max():.2g} / {d[1].max():.2g}"
     print(f"seed {seed} epoch {e + 1}: max |Δw| in→hid / hid→out — Neuromesh vs reference {gap(ours[e], reference[e])}, "
           f"reference vs perturbed reference {gap(reference[e], control[e])}; test accuracy {ours[e][2]:.3f} / {reference[e][2]:.3f} / {control[e][2]:.3f}")
