@@ -9,7 +9,8 @@ public typealias Picoseconds = UInt64
     seconds <= 0 ? 0 : Picoseconds((seconds * 1e12).rounded())
 }
 
-/// The phases of a training step; the forward pass is the only one emulated so far.
+/// The phases of a training step: the forward pass (`Emulator.run`), the backward pass as error
+/// packets (`Emulator.backward`) and the optimiser's update of the weights on their cores.
 public enum Phase: Int, Sendable, CaseIterable, CustomStringConvertible {
     case forward, backward, update
     public var description: String { ["forward", "backward", "update"][rawValue] }

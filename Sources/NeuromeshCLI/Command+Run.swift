@@ -11,8 +11,9 @@ let runCommand = Command(
     help: """
         Usage: neuromesh run --chip CHIP --network NETWORK (--input INPUT | --yinyang INDEX [--split S])
                              [--strategy fill|spread | --placement FILE] [--json] [--csv DIR]
-               neuromesh run --chip CHIP --network NETWORK --dataset yinyang [--split S]
-                             [--samples K] [--threads N] [--strategy … | --placement FILE] [--json]
+               neuromesh run --chip CHIP --network NETWORK --dataset yinyang|mnist [--data-dir DIR]
+                             [--split S] [--samples K] [--threads N] [--readout R]
+                             [--strategy … | --placement FILE] [--json]
 
         Maps NETWORK (neuromesh-network/1) onto CHIP (neuromesh-chip/1) as `neuromesh map`
         does, then emulates one forward pass on INPUT (neuromesh-input/1): spikes travel as
@@ -34,18 +35,22 @@ let runCommand = Command(
             taken as zero), hardware latency (marked a lower bound when operations have no
             latency in the chip file), messages, packets, and whether the run was
             exact (no late or reordered packets).
-        Phases: only the forward phase is emulated so far; backward and update phases appear
-        when they have any non-zero counter.
+        `run` emulates the forward pass (inference); `grad --chip` and `train --chip` add the
+        backward and update phases of training.
 
-        With --dataset, runs the first K samples of a split (default: all of the test split) and
-        reports the accuracy (the class of the earliest output spike; a sample without any
-        output spike is wrong, as in the EventProp paper; spiking outputs only) and per-sample
-        means of energy by category, hardware latency and messages; with --json one object
+        With --dataset, runs the first K samples of a split (default: all of the test split),
+        latency-encoded as in the EventProp paper, and reports the accuracy and per-sample
+        means of energy by category, hardware latency and messages. The class of a sample is
+        its earliest output spike for spiking (lif) outputs — a sample without any output
+        spike is wrong, as in the EventProp paper — and the largest readout statistic for
+        non-spiking (li) readouts: max_t V (--readout max-voltage, the default; the paper's
+        MNIST rule) or (1/T)∫e^{-t/T} V dt (--readout exp-voltage). With --json one object
         {"format": "neuromesh-run-summary/1", "chip", "network", "dataset", "split", "samples",
-        "accuracy", "no_output_spike", "energy_j_per_sample": {…, "total"},
-        "latency_s_per_sample", "messages_per_sample": {"spike_packets", "sync"},
-        "unpriced": {OPERATION: count over all samples}, "exact"}. Results do not depend on
-        --threads.
+        "classified_by": "first-spike"|"max-voltage"|"exp-voltage", "accuracy",
+        "no_output_spike", "energy_j_per_sample": {…, "total"}, "latency_s_per_sample",
+        "messages_per_sample": {"spike_packets", "sync"}, "unpriced": {OPERATION: count over
+        all samples}, "exact"}. Results do not depend on --threads. On a terminal a progress
+        line shows the samples done and the time left.
 
         Options:
           --chip CHIP              the chip description (required)
@@ -77,8 +82,16 @@ let runCommand = Command(
                                     "spikes": [{"population", "times_s": [[…] per neuron]}]}
                                    "spikes" is exactly what `neuromesh simulate --json` prints.
                                    Seconds and joules throughout; keys in this order.
-          --dataset yinyang        many samples: --split train|validation|test (default test),
-                                   --samples K (default: the whole split), --threads N (default 1)
+          --dataset yinyang|mnist  many samples: --samples K (default: the whole split),
+                                   --threads N (default 1), and
+                                   yinyang: --split train|validation|test (default test; the
+                                     published splits, 5 inputs);
+                                   mnist: --data-dir DIR (required: the directory holding the
+                                     uncompressed IDX files under their original names) and
+                                     --split train|test (default test; 784 inputs)
+          --readout max-voltage|exp-voltage
+                                   with --dataset and li readout outputs: the statistic whose
+                                   largest value is the class (default max-voltage)
           --csv DIR                also write cores.csv, routers.csv, totals.csv (one row per
                                    sample) and spikes.csv (population,neuron,time_s) into DIR,
                                    creating it if needed
@@ -93,13 +106,15 @@ let runCommand = Command(
           echo '{"format": "neuromesh-input/1", "spikes": [[0.001], [0.02], [0.029], [0.01], [0]]}' > input.json
           neuromesh run --chip chips/truenorth.json --network net.json --input input.json --json
           neuromesh run --chip chips/spinnaker2.json --network net.json --yinyang 3 --strategy spread --csv out/
+          neuromesh init-network --sizes 784,350,10 --output li --init mnist --seed 1 --out mnist.json
+          neuromesh run --chip chips/loihi.json --network mnist.json --dataset mnist --data-dir ~/data/mnist --samples 1000
 
         """,
     run: { args, console in
         let chipPath = try args.required("chip")
         let placement = try PlacementOptions(&args)
         let json = try args.flag("json")
-        if let dataset = try args.choice("dataset", ["yinyang"]) {
+        if let dataset = try args.choice("dataset", ["yinyang", "mnist"]) {
             return try runDataset(dataset, chipPath: chipPath, placement: placement, json: json, &args, console)
         }
         let csvDirectory = try args.option("csv")

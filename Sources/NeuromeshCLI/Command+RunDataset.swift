@@ -7,6 +7,18 @@ import SpikingModel
 import StrictJSON
 import Training
 
+/// What one sample's emulation gave: its prediction and what it cost.
+struct SampleOutcome: Sendable {
+    var prediction: Int?
+    var label: Int?
+    var energy: EnergyReport
+    /// Hardware latency, seconds.
+    var latency: Double
+    var spikePackets: UInt64
+    var syncMessages: UInt64
+    var exact: Bool
+}
+
 /// What the samples of a dataset run cost on average, and how many were classified correctly.
 struct DatasetRunSummary {
     var classification = Classification()
@@ -19,41 +31,76 @@ struct DatasetRunSummary {
     var exact = true
 
     /// Adds one sample (in sample order, so the sums do not depend on the thread count).
-    mutating func add(_ result: EmulationResult, label: Int?, outputs: Range<Int>, outputPopulation: Int) {
-        let firsts = result.spikes.trains[outputPopulation].map { $0.first ?? .infinity }
-        let earliest = firsts.min().flatMap { $0.isFinite ? $0 : nil }
-        classification.add(prediction: earliest.flatMap { firsts.firstIndex(of: $0) }, label: label)
-        let report = result.energy()
-        for (category, joules) in report.joules { energy[category, default: 0] += joules }
-        for (operation, count) in report.unpriced { unpriced[operation, default: 0] += count }
-        latency += Double(result.latency) * 1e-12
-        let messages = result.messages()
-        spikePackets += Double(messages.spikePackets)
-        syncMessages += Double(messages.sync)
-        exact = exact && result.isExact
+    mutating func add(_ outcome: SampleOutcome) {
+        classification.add(prediction: outcome.prediction, label: outcome.label)
+        for (category, joules) in outcome.energy.joules { energy[category, default: 0] += joules }
+        for (operation, count) in outcome.energy.unpriced { unpriced[operation, default: 0] += count }
+        latency += outcome.latency
+        spikePackets += Double(outcome.spikePackets)
+        syncMessages += Double(outcome.syncMessages)
+        exact = exact && outcome.exact
+    }
+}
+
+/// How a sample's class is read off the output population.
+enum OutputRule: Sendable {
+    /// Spiking outputs: the earliest first spike (the lower index on an exact tie); none if no
+    /// output spikes.
+    case firstSpike(population: Int)
+    /// LI readouts: the largest `max_t V` or `(1/T)∫e^{-t/T} V dt` (``Loss/maxVoltage`` or
+    /// ``Loss/expVoltage``), the lower index on a tie — the prediction of that loss.
+    case readout(Loss)
+
+    func prediction(_ result: EmulationResult, _ emulator: Emulator, label: Int?) -> Int? {
+        switch self {
+        case .firstSpike(let population):
+            let firsts = result.spikes.trains[population].map { $0.first ?? .infinity }
+            guard let earliest = firsts.min(), earliest.isFinite else { return nil }
+            return firsts.firstIndex(of: earliest)
+        case .readout(let loss):
+            return loss.evaluate(readouts: emulator.readouts, label: label).prediction
+        }
     }
 }
 
 func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions, json: Bool, _ args: inout Arguments, _ console: Console) throws -> Int32 {
     let networkPath = try args.required("network")
-    let split = YinYang.Split(rawValue: try args.choice("split", YinYang.Split.allCases.map(\.rawValue), default: "test")!)!
-    let samples = YinYang.generate(split: split)
-    let count = try args.int("samples", default: samples.count, in: 1...samples.count)
+    let directory = try args.option("data-dir")
+    let splitName: String
+    switch dataset {
+    case "mnist":
+        guard directory != nil else { throw CLIError.usage("--dataset mnist needs --data-dir DIR (the directory holding the MNIST IDX files)") }
+        splitName = try args.choice("split", MNIST.Split.allCases.map(\.rawValue), default: MNIST.Split.test.rawValue)!
+    default:
+        if directory != nil { throw CLIError.usage("--data-dir applies only to --dataset mnist") }
+        splitName = try args.choice("split", YinYang.Split.allCases.map(\.rawValue), default: YinYang.Split.test.rawValue)!
+    }
+    let samplesText = try args.option("samples")
     let threads = try args.int("threads", default: 1, in: 1...256)
+    let readoutName = try args.choice("readout", [Loss.maxVoltage.name, Loss.expVoltage.name])
     try args.finish()
+
     let network = try NetworkFile.load(networkPath)
-    guard network.inputCount == YinYangEncoding.inputCount else {
-        throw CLIError.failure("\(networkPath) has \(network.inputCount) input neurons; Yin-Yang samples need \(YinYangEncoding.inputCount)")
+    let samples: DatasetSamples
+    if let directory {
+        let split = MNIST.Split(rawValue: splitName)!
+        do {
+            samples = DatasetSamples(mnist: try MNIST.load(directory: directory, split: split), split: split)
+        } catch {
+            throw CLIError.failure(error.description)
+        }
+    } else {
+        samples = DatasetSamples(yinYang: YinYang.Split(rawValue: splitName)!)
     }
-    try checkTrialHoldsYinYang(network, networkPath)
-    let output = network.output.rawValue
-    guard network.populations[output].kind == .lif else {
-        throw CLIError.failure("accuracy over a dataset needs spiking (lif) outputs; \(networkPath)'s output is \(network.populations[output].kind.rawValue)")
+    var count = samples.count
+    if let samplesText {
+        guard let k = Int(samplesText), (1...samples.count).contains(k) else {
+            throw CLIError.usage("--samples must be an integer in 1...\(samples.count) (\(samples.name)'s \(splitName) split has \(samples.count) samples), got '\(samplesText)'")
+        }
+        count = k
     }
-    // Every class must name an output neuron, or its samples could never be classified right.
-    guard network.populations[output].size >= YinYang.classCount else {
-        throw CLIError.failure("Yin-Yang has \(YinYang.classCount) classes, but \(networkPath)'s output population \"\(network.populations[output].name)\" has \(network.populations[output].size) neurons (one per class needed)")
-    }
+    let rule = try outputRule(network, networkPath, samples, readout: readoutName)
+
     let chip = try ChipSpec.load(path: chipPath)
     let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(), networkPath: networkPath)
     let emulator: Emulator
@@ -62,35 +109,30 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     } catch {
         throw CLIError.failure("emulating \(networkPath) on chip \"\(chip.name)\" failed: \(error.message)")
     }
-    let encoding = YinYangEncoding()
-    let inputs = samples.prefix(count).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
 
-    // Emulate on `threads` host threads, each with its own emulator; collect in sample order.
-    let workers = min(threads, inputs.count)
-    let results = UnsafeMutableBufferPointer<Result<EmulationResult, EmulatorError>>.allocate(capacity: inputs.count)
-    defer { results.deallocate() }
-    nonisolated(unsafe) let output_ = results
-    let work: @Sendable (Int) -> Void = { worker in
-        var local = emulator
-        for i in stride(from: worker, to: inputs.count, by: workers) {
-            let outcome: Result<EmulationResult, EmulatorError>
-            do throws(EmulatorError) { outcome = .success(try local.run(inputs[i])) } catch { outcome = .failure(error) }
-            (output_.baseAddress! + i).initialize(to: outcome)
-        }
-    }
-    if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-    defer { results.baseAddress!.deinitialize(count: inputs.count) }
-
+    // The samples go in chunks (one progress update each), every chunk spread over the
+    // workers, and are added to the summary in sample order.
     var summary = DatasetRunSummary()
-    let outputs = 0..<network.populations[output].size
-    for (i, outcome) in results.enumerated() {
-        switch outcome {
-        case .success(let result): summary.add(result, label: inputs[i].label, outputs: outputs, outputPopulation: output)
-        case .failure(let error): throw CLIError.failure("sample \(i): emulation failed: \(error.message)")
+    let workers = min(threads, count)
+    let started = ContinuousClock.now
+    var emulators = [Emulator](repeating: emulator, count: workers)
+    var done = 0
+    while done < count {
+        let chunk = done..<min(count, done + 64 * workers)
+        for outcome in try emulate(chunk, of: samples, on: &emulators, rule: rule) { summary.add(outcome) }
+        done = chunk.upperBound
+        if console.isTerminal && !json && done < count {
+            let elapsed = started.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let left = seconds / Double(done) * Double(count - done)
+            console.out("\r  sample \(done)/\(count), accuracy so far \(formatPercent(summary.classification.accuracy)), ETA \(formatSeconds(left))   ")
         }
     }
+    if console.isTerminal && !json && count > 64 * workers { console.out("\r\u{1B}[2K") }
+
     let n = Double(summary.samples)
     let total = EnergyReport.categories.reduce(0) { $0 + (summary.energy[$1] ?? 0) } / n
+    let readout: Loss? = if case .readout(let loss) = rule { loss } else { nil }
     if json {
         var energy = JSONObject()
         for category in EnergyReport.categories { energy[category] = .finite((summary.energy[category] ?? 0) / n) }
@@ -98,7 +140,8 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         let unpriced = JSONObject(summary.unpriced.keys.sorted().map { ($0, .count(summary.unpriced[$0]!)) })
         console.out(JSONWriter.string(.object(JSONObject([
             ("format", "neuromesh-run-summary/1"), ("chip", .string(chip.name)), ("network", .string(networkPath)),
-            ("dataset", .string(dataset)), ("split", .string(split.rawValue)), ("samples", .count(summary.samples)),
+            ("dataset", .string(dataset)), ("split", .string(splitName)), ("samples", .count(summary.samples)),
+            ("classified_by", .string(readout?.name ?? "first-spike")),
             ("accuracy", .finite(summary.classification.accuracy)),
             ("no_output_spike", .count(summary.classification.withoutPrediction)),
             ("energy_j_per_sample", .object(energy)),
@@ -110,9 +153,10 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         ]))))
         return 0
     }
-    var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) samples of the Yin-Yang \(split.rawValue) split\n"
+    var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) samples of the \(samples.name) \(splitName) split\n"
     let classification = summary.classification
-    text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples))\n"
+    let how = readout.map { "the largest readout \($0 == .maxVoltage ? "max_t V" : "(1/T)∫e^{-t/T} V dt")" } ?? "the earliest output spike"
+    text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples); class = \(how))\n"
     if classification.withoutPrediction > 0 {
         text += "                       (\(classification.withoutPrediction) samples without any output spike, counted as errors)\n"
     }
@@ -129,6 +173,72 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     text += "  Exact:               \(summary.exact ? "yes" : "NO (late or reordered packets)")\n"
     console.out(text)
     return 0
+}
+
+/// Checks that `network` can classify `samples` — their inputs, a trial that sees every input
+/// spike, an output per class — and returns how its outputs give the class.
+private func outputRule(_ network: Network, _ networkPath: String, _ samples: DatasetSamples, readout: String?) throws(CLIError) -> OutputRule {
+    guard network.inputCount == samples.inputCount else {
+        throw .failure("\(networkPath) has \(network.inputCount) input neurons; \(samples.name) samples need \(samples.inputCount)")
+    }
+    guard network.duration >= samples.latestInputSpike else {
+        throw .failure("\(networkPath)'s trial ends at \(network.duration) s (duration_s), before the \(samples.name) input spikes do (up to \(samples.latestInputSpike) s)")
+    }
+    let output = network.populations[network.output.rawValue]
+    // Every class must name an output neuron, or its samples could never be classified right.
+    guard output.size >= samples.classCount else {
+        throw .failure("\(samples.name) has \(samples.classCount) classes, but \(networkPath)'s output population \"\(output.name)\" has \(output.size) neurons (one per class needed)")
+    }
+    switch output.kind {
+    case .lif:
+        if let readout {
+            throw .failure("--readout \(readout) reads LI readouts, but \(networkPath)'s output population \"\(output.name)\" is lif (classified by its earliest spike)")
+        }
+        return .firstSpike(population: network.output.rawValue)
+    case .li:
+        return .readout(readout.flatMap(Loss.init(name:)) ?? .maxVoltage)
+    case .input:
+        throw .failure("\(networkPath)'s output population \"\(output.name)\" is an input population: it has no outputs to classify by")
+    }
+}
+
+/// Emulates samples `range` on the `emulators` (one per worker thread; worker `w` takes every
+/// `emulators.count`-th sample from the `w`-th) and returns their outcomes in sample order.
+/// - Throws: the failure of the first sample (in sample order) whose emulation failed.
+private func emulate(_ range: Range<Int>, of samples: DatasetSamples, on emulators: inout [Emulator], rule: OutputRule) throws(CLIError) -> [SampleOutcome] {
+    let workers = min(emulators.count, range.count)
+    let results = UnsafeMutableBufferPointer<Result<SampleOutcome, EmulatorError>>.allocate(capacity: range.count)
+    defer { results.deallocate() }
+    try emulators.withUnsafeMutableBufferPointer { emulators throws(CLIError) in
+        nonisolated(unsafe) let results_ = results, emulators_ = emulators
+        let work: @Sendable (Int) -> Void = { worker in
+            for i in stride(from: worker, to: range.count, by: workers) {
+                let input = samples.input(range.lowerBound + i)
+                let outcome: Result<SampleOutcome, EmulatorError>
+                do throws(EmulatorError) {
+                    let result = try emulators_[worker].run(input)
+                    let messages = result.messages()
+                    outcome = .success(SampleOutcome(
+                        prediction: rule.prediction(result, emulators_[worker], label: input.label), label: input.label, energy: result.energy(),
+                        latency: Double(result.latency) * 1e-12, spikePackets: messages.spikePackets, syncMessages: messages.sync, exact: result.isExact))
+                } catch {
+                    outcome = .failure(error)
+                }
+                (results_.baseAddress! + i).initialize(to: outcome)
+            }
+        }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+    }
+    defer { results.baseAddress!.deinitialize(count: range.count) }
+    var outcomes: [SampleOutcome] = []
+    outcomes.reserveCapacity(range.count)
+    for (i, result) in results.enumerated() {
+        switch result {
+        case .success(let outcome): outcomes.append(outcome)
+        case .failure(let error): throw CLIError.failure("sample \(range.lowerBound + i): emulation failed: \(error.message)")
+        }
+    }
+    return outcomes
 }
 
 func formatPercent(_ x: Double) -> String { format2(100 * x) + " %" }

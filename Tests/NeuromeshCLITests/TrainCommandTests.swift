@@ -121,15 +121,6 @@ struct RunDatasetTests {
         #expect(summaries.first?["accuracy_paper_rule"] == nil)
         #expect(summaries.first?["exact"] == true)
     }
-
-    @Test func readoutNetworksAreRefusedWithAReason() {
-        let directory = temporaryDirectory()
-        let model = directory + "/li.json"
-        #expect(runCLI(["init-network", "--sizes", "5,10,3", "--output", "li", "--out", model]).code == 0)
-        let result = runCLI(["run", "--chip", chip("tiny.json"), "--network", model, "--dataset", "yinyang", "--samples", "5"])
-        #expect(result.code == 1)
-        #expect(result.err.contains("lif"))
-    }
 }
 
 @Suite("neuromesh train --checkpoint / --resume")
