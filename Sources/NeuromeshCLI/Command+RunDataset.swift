@@ -209,7 +209,7 @@ private func emulate(_ range: Range<Int>, of samples: DatasetSamples, on emulato
     let workers = min(emulators.count, range.count)
     let results = UnsafeMutableBufferPointer<Result<SampleOutcome, EmulatorError>>.allocate(capacity: range.count)
     defer { results.deallocate() }
-    try emulators.withUnsafeMutableBufferPointer { emulators throws(CLIError) in
+    emulators.withUnsafeMutableBufferPointer { emulators in
         nonisolated(unsafe) let results_ = results, emulators_ = emulators
         let work: @Sendable (Int) -> Void = { worker in
             for i in stride(from: worker, to: range.count, by: workers) {
