@@ -16,7 +16,7 @@ public struct Console: Sendable {
     }
 
     public static let standard = Console(
-        out: { text in print(text, terminator: "") },
+        out: { text in writeStandardOutput(text) },
         err: { text in writeStandardError(text) },
         isTerminal: standardOutputIsTerminal())
 }

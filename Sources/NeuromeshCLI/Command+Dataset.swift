@@ -43,6 +43,7 @@ private func runDataset(_ arguments: inout Arguments, _ console: Console) throws
     let split = try arguments.option("split")
     let csv = try arguments.flag("csv")
     let directory = try arguments.option("data-dir")
+    if directory == "" { throw .usage("--data-dir needs a directory path, got ''") }
     let count = try arguments.option("count").map { text throws(CLIError) in
         guard let value = Int(text), value >= 0 else {
             throw .usage("--count must be a non-negative integer, got '\(text)'")

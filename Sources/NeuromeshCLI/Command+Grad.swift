@@ -65,7 +65,7 @@ let gradCommand = Command(
             if placement.strategy != nil { throw CLIError.usage("--strategy needs --chip CHIP (without it the gradient is computed by the functional reference)") }
             if placement.placementPath != nil { throw CLIError.usage("--placement needs --chip CHIP (without it the gradient is computed by the functional reference)") }
         }
-        let (network, input, networkPath) = try loadNetworkAndInput(&arguments)
+        let (network, input, networkPath, _) = try loadNetworkAndInput(&arguments)
         let output = network.populations[network.output.rawValue]
         guard output.kind == loss.outputKind else {
             throw CLIError.failure("loss \(loss.name) needs an output population of kind \"\(loss.outputKind.rawValue)\", but \(networkPath)'s output \"\(output.name)\" is \"\(output.kind.rawValue)\"")

@@ -2,6 +2,7 @@
 
 import ChipDescription
 import ChipEmulator
+import Foundation
 import SpikingModel
 import StrictJSON
 
@@ -119,7 +120,14 @@ let runCommand = Command(
         }
         let csvDirectory = try args.option("csv")
         if let csvDirectory { try OutputPath.checkDirectory(csvDirectory, option: "csv") }
-        let (network, input, networkPath) = try loadNetworkAndInput(&args)  // checks nothing else is left
+        let (network, input, networkPath, inputPath) = try loadNetworkAndInput(&args)  // checks nothing else is left
+        if let csvDirectory {
+            for name in EmulationCSV.fileNames {
+                try OutputPath.checkNotAnInput((csvDirectory as NSString).appendingPathComponent(name), describedAs: "--csv \(csvDirectory) (its \(name))", inputs: [
+                    ("--chip", chipPath), ("--network", networkPath), ("--input", inputPath), ("--placement", placement.placementPath),
+                ])
+            }
+        }
         let chip = try ChipSpec.load(path: chipPath)
         let mapping = try placement.map(NetworkShape(network), onto: chip, options: MappingOptions(), networkPath: networkPath)
         let result: EmulationResult

@@ -3,6 +3,7 @@
 import ChipDescription
 import ChipEmulator
 import Dispatch
+import Foundation
 import SpikingModel
 import StrictJSON
 import Training
@@ -66,6 +67,7 @@ enum OutputRule: Sendable {
 func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions, json: Bool, _ args: inout Arguments, _ console: Console) throws -> Int32 {
     let networkPath = try args.required("network")
     let directory = try args.option("data-dir")
+    if directory == "" { throw CLIError.usage("--data-dir needs a directory path, got ''") }
     let splitName: String
     switch dataset {
     case "mnist":
@@ -91,6 +93,11 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         }
     } else {
         samples = DatasetSamples(yinYang: YinYang.Split(rawValue: splitName)!)
+    }
+    if samples.count == 0, let directory {
+        let split = MNIST.Split(rawValue: splitName)!
+        let file = URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(split.imagesFile).path
+        throw CLIError.failure("\(file): contains no images (its header counts 0)")
     }
     var count = samples.count
     if let samplesText {
@@ -259,3 +266,12 @@ func formatSeconds(_ seconds: Double) -> String {
     for (scale, unit) in units where abs(seconds) >= scale { return format2(seconds / scale) + " " + unit }
     return seconds == 0 ? "0 s" : format2(seconds / 1e-12) + " ps"
 }
+
+/// A byte count in binary units ("32.0 GiB").
+func formatBytes(_ bytes: Double) -> String {
+    let units: [(Double, String)] = [(0x1p40, "TiB"), (0x1p30, "GiB"), (0x1p20, "MiB"), (0x1p10, "KiB")]
+    for (scale, unit) in units where bytes >= scale { return format1(bytes / scale) + " " + unit }
+    return "\(Int(bytes)) bytes"
+}
+
+func format1(_ x: Double) -> String { "\((x * 10).rounded() / 10)" }

@@ -32,7 +32,7 @@ let simulateCommand = Command(
         """,
     run: { arguments, console in
         let json = try arguments.flag("json")
-        let (network, input, _) = try loadNetworkAndInput(&arguments)
+        let (network, input, _, _) = try loadNetworkAndInput(&arguments)
         var simulator = ReferenceSimulator(network: network)
         simulator.forward(input)
         if simulator.eventLimitReached { throw CLIError.failure(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)) }

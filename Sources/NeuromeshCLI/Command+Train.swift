@@ -26,7 +26,7 @@ let trainCommand = Command(
         Options (defaults = the paper's settings):
           --dataset yinyang   the dataset (required)
           --epochs N          epochs (100)
-          --batch N           batch size (32)
+          --batch N           batch size (32; at most the 5000 training samples)
           --lr X              Adam learning rate (0.005)
           --lr-decay X        learning-rate factor after every epoch (0.95)
           --seed N            weight initialisation and sample order (0)
@@ -64,7 +64,8 @@ let trainCommand = Command(
         }
         var configuration = TrainingConfiguration()
         configuration.epochs = try arguments.int("epochs", default: 100, in: 1...100_000)
-        configuration.batchSize = try arguments.int("batch", default: 32, in: 1...1_000_000)
+        // A batch is at most the whole training split (larger ones would be the same batch).
+        configuration.batchSize = try arguments.int("batch", default: 32, in: 1...YinYang.Split.train.size)
         configuration.learningRate = try arguments.double("lr", default: 5e-3, "a positive number") { $0 > 0 }
         configuration.learningRateDecay = try arguments.double("lr-decay", default: 0.95, "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
         let seed = try arguments.int("seed", default: 0)
@@ -90,8 +91,13 @@ let trainCommand = Command(
         }
         precondition(dataset == "yinyang")
         // Fail now, not after hours of training, if the results cannot be written.
-        if let save { try OutputPath.checkFile(save, option: "save") }
         let checkpointPath = checkpointDirectory.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
+        if let save {
+            try OutputPath.checkFile(save, option: "save")
+            try OutputPath.checkNotAnInput(save, describedAs: "--save \(save)", inputs: [
+                ("--chip", chipPath), ("--placement", placement.placementPath), ("the checkpoint", checkpointPath),
+            ])
+        }
         if let checkpointDirectory, let checkpointPath {
             try OutputPath.checkDirectory(checkpointDirectory, option: "checkpoint")
             if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
@@ -103,6 +109,15 @@ let trainCommand = Command(
             sizes: [YinYangEncoding.inputCount, hidden, YinYang.classCount], output: .lif,
             parameters: NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0),
             inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)], duration: duration, seed: UInt64(seed))
+        // Each batch keeps one gradient row per sample (for the thread-independent reduction in
+        // sample order): refuse sizes that cannot fit rather than die allocating.
+        let synapses = network.projections.reduce(0) { $0 + $1.synapseCount }
+        let gradientBytes = Double(configuration.batchSize) * Double(synapses) * Double(MemoryLayout<Double>.size)
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        if gradientBytes > memory / 2 {
+            throw CLIError.failure(
+                "--batch \(configuration.batchSize) with --hidden \(hidden) needs \(formatBytes(gradientBytes)) for the batch's per-sample gradients (batch × \(synapses) synapses × 8 bytes), more than half of this machine's \(formatBytes(memory)); use a smaller --batch or --hidden")
+        }
         func inputs(_ split: YinYang.Split) -> [InputSpikes] {
             YinYang.generate(split: split).map { InputSpikes(times: encoding.spikeTimes(for: $0), label: $0.label) }
         }
@@ -146,6 +161,12 @@ let trainCommand = Command(
             guard checkpoint.epoch <= configuration.epochs else {
                 throw CLIError.failure("\(checkpointPath) has already completed \(checkpoint.epoch) epochs, more than --epochs \(configuration.epochs); resume with --epochs \(checkpoint.epoch) or more")
             }
+            // The rate is a setting too: --lr decayed once per completed epoch, as the trainer does it.
+            var rate = configuration.learningRate
+            for _ in 0..<checkpoint.epoch { rate *= configuration.learningRateDecay }
+            guard checkpoint.learningRate == rate else {
+                throw CLIError.failure("\(checkpointPath): /learning_rate: \(checkpoint.learningRate) is not the rate after \(checkpoint.epoch) epochs of --lr \(configuration.learningRate) × --lr-decay \(configuration.learningRateDecay) per epoch (\(rate))")
+            }
             trainer.restore(network: checkpoint.network, optimizer: checkpoint.optimizer, epoch: checkpoint.epoch, learningRate: checkpoint.learningRate)
             if !json { console.out("Resuming from \(checkpointPath) after epoch \(checkpoint.epoch)\n") }
             if checkpoint.epoch == configuration.epochs {
@@ -175,7 +196,7 @@ let trainCommand = Command(
                     let filled = min(width, Int(Double(width) * Double(progress.batch) / Double(progress.batches)))
                     let rate = 2 * Double(progress.synapticEvents) / epochSeconds / 1e6
                     console.out(
-                        "\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(progress.batch)/\(progress.batches), loss \(String(format: "%.4f", progress.loss)), acc \(String(format: "%.1f", 100 * progress.accuracy)) %, \(String(format: "%.1f", rate)) M events/s, ETA \(formatSeconds(left))   ")
+                        "\r  epoch \(epoch)/\(configuration.epochs) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] batch \(progress.batch)/\(progress.batches), loss \(lossText(progress.loss)), acc \(String(format: "%.1f", 100 * progress.accuracy)) %, \(String(format: "%.1f", rate)) M events/s, ETA \(formatSeconds(left))   ")
                 }
             } catch {
                 if console.isTerminal && !json { console.out("\r\u{1B}[2K") }
@@ -222,7 +243,7 @@ let trainCommand = Command(
                 console.out(JSONWriter.string(.object(JSONObject(members)), style: .compact) + "\n")
             } else {
                 if console.isTerminal { console.out("\r\u{1B}[2K") }  // clear the progress line
-                var line = "  epoch \(report.epoch): loss \(String(format: "%.4f", report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
+                var line = "  epoch \(report.epoch): loss \(lossText(report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
                 if let c = report.chip {
                     line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
                     if !c.unpriced.isEmpty {
@@ -282,3 +303,7 @@ func digest(_ text: String) -> String {
     }
     return String(hash, radix: 16)
 }
+
+/// A mean loss for the text output: "n/a" when no sample had one (every label neuron silent;
+/// `--json` writes null).
+private func lossText(_ loss: Double) -> String { loss.isFinite ? String(format: "%.4f", loss) : "n/a" }

@@ -49,6 +49,41 @@ enum OutputPath {
         }
     }
 
+    /// Refuses to write `output` when it is one of the files the command reads, `inputs` (how the
+    /// message names it, e.g. "--chip", → path): saving over an input would lose the user's file. `description` says which
+    /// output it is ("--save FILE"). Paths are compared after resolving symbolic links and
+    /// `.`/`..`, and by device and inode when both exist (hard links).
+    static func checkNotAnInput(_ output: String, describedAs description: String, inputs: [(name: String, path: String?)]) throws(CLIError) {
+        let target = canonical(output)
+        for case let (name, path?) in inputs where !path.isEmpty {
+            if canonical(path) == target || sameInode(path, output) {
+                throw .usage("\(description) is the same file as \(name) \(path): writing it would overwrite that input; choose another path")
+            }
+        }
+    }
+
+    /// `path` made absolute with symbolic links, `.` and `..` resolved as far as it exists (a file
+    /// to be created: its directory's real path and its name).
+    private static func canonical(_ path: String) -> String {
+        if let real = realPath(path) { return real }
+        let name = (path as NSString).lastPathComponent
+        if let parent = realPath(parentDirectory(of: path)) { return (parent as NSString).appendingPathComponent(name) }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether both paths exist and name the same file (device and inode).
+    private static func sameInode(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// A failure to write `path`, with the reason in words.
     static func writeFailure(_ path: String, _ error: any Error, what: String = "") -> CLIError {
         let reason = problem(file: path) ?? systemReason(error)

@@ -42,7 +42,7 @@ func formatMilliseconds(_ seconds: Double) -> String {
 
 /// Reads `--network` and either `--input FILE` or `--yinyang INDEX [--split S]`, checks that no
 /// other argument is left, then loads (every problem of a file is reported).
-func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, InputSpikes, networkPath: String) {
+func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, InputSpikes, networkPath: String, inputPath: String?) {
     let networkPath = try arguments.required("network")
     let inputPath = try arguments.option("input")
     let sample = try arguments.option("yinyang")
@@ -55,7 +55,7 @@ func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, Input
     if splitOption != nil && sample == nil { throw CLIError.usage("--split applies only to --yinyang INDEX") }
     let split = splitOption ?? "train"
     let network = try NetworkFile.load(networkPath)
-    if let inputPath { return (network, try InputFile.load(inputPath, for: network), networkPath) }
+    if let inputPath { return (network, try InputFile.load(inputPath, for: network), networkPath, inputPath) }
     let samples = YinYang.generate(split: YinYang.Split(rawValue: split)!)
     guard let index = Int(sample!), samples.indices.contains(index) else {
         throw CLIError.usage("--yinyang must be a sample index in 0...\(samples.count - 1) of the \(split) split, got '\(sample!)'")
@@ -65,7 +65,7 @@ func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, Input
     }
     try checkTrialHoldsYinYang(network, networkPath)
     let times = YinYangEncoding().spikeTimes(for: samples[index])
-    return (network, InputSpikes(times: times, label: samples[index].label), networkPath)
+    return (network, InputSpikes(times: times, label: samples[index].label), networkPath, nil)
 }
 
 /// Yin-Yang input spikes fall anywhere up to the encoding's latest time: a trial that ends

@@ -26,11 +26,11 @@ public enum JSONFile {
         }
     }
 
-    /// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename,
-    /// so a reader never sees a half-written file and an interrupted write loses nothing.
+    /// Writes `text` to `path` atomically (``AtomicWrite/write(_:to:)``): a temporary file in the
+    /// same directory, flushed, then a rename, so a reader never sees a half-written file and an
+    /// interrupted write loses nothing.
     public static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try AtomicWrite.write(text.utf8, to: path)
     }
 }
 
