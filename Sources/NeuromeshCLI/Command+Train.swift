@@ -40,7 +40,8 @@ let trainCommand = Command(
                               --placement FILE, which need --chip; synapse memory must hold the
                               Adam state)
           --save FILE         write the trained network (neuromesh-network/1), atomically; its
-                              directory is checked before training starts
+                              directory is checked before training starts, and FILE must not
+                              be the chip, placement or checkpoint file
           --checkpoint DIR    after every epoch write DIR/checkpoint.json (atomically): weights,
                               optimizer state, epoch, learning rate
           --resume            continue from DIR/checkpoint.json (same settings required; an error
