@@ -15,6 +15,12 @@ struct Arguments {
 
     var wantsHelp: Bool { tokens.contains("--help") || tokens.contains("-h") }
 
+    /// Whether option `--name` is given (as `--name` or `--name=VALUE`), without consuming it: for
+    /// an option that only applies together with another one.
+    func isGiven(_ name: String) -> Bool {
+        tokens.contains("--" + name) || tokens.contains { $0.hasPrefix("--\(name)=") }
+    }
+
     /// Whether `--name` is present (a flag takes no value).
     mutating func flag(_ name: String) throws(CLIError) -> Bool {
         if let given = tokens.first(where: { $0.hasPrefix("--\(name)=") }) {
