@@ -101,3 +101,27 @@ struct InitNetworkValidityTests {
         }
     }
 }
+
+@Suite("neuromesh map and validate: options without effect are refused")
+struct OptionWithoutEffectTests {
+    @Test(arguments: [[String](), ["--learning", "inference"], ["--json"]])
+    func spikesPerNeuronNeedsALearningMode(extra: [String]) {
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        expectError(
+            ["map", "--chip", chip("tiny.json"), "--network", network, "--spikes-per-neuron", "3"] + extra, code: 2,
+            "--spikes-per-neuron needs --learning sgd, sgd-momentum or adam")
+        let learning = runCLI(["map", "--chip", chip("tiny.json"), "--network", network, "--spikes-per-neuron", "3", "--learning", "adam"])
+        #expect(learning.code == 0, "\(learning.err)")
+        #expect(learning.out.contains("assumes 3.0 spike(s) per neuron"))
+    }
+
+    @Test func validateLearningNeedsANetwork() {
+        expectError(["validate", chip("tiny.json"), "--learning", "adam"], code: 2, "--learning needs --network")
+        expectError(["validate", chip("tiny.json"), "--learning=inference"], code: 2, "--learning needs --network")
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        #expect(runCLI(["validate", chip("tiny.json"), "--network", network, "--learning", "adam"]).code == 0)
+        #expect(runCLI(["validate", "--help"]).out.contains("needs --network"))
+    }
+}
