@@ -47,6 +47,8 @@ let mapCommand = Command(
 
         """,
     run: { args, console in
+        // The flag first, so that `map --json -h` is a help request even without --chip.
+        let json = try args.flag("json")
         let chipPath = try args.required("chip")
         let networkPath = try args.required("network")
         let placement = try PlacementOptions(&args)
@@ -61,7 +63,6 @@ let mapCommand = Command(
             throw CLIError.usage(
                 "--spikes-per-neuron needs --learning \(modes.dropLast().joined(separator: ", ")) or \(modes.last!): the spike log it sizes is checked only when learning")
         }
-        let json = try args.flag("json")
         try args.finish()
         let chip = try ChipSpec.load(path: chipPath)
         let network = try NetworkFile.load(networkPath)

@@ -125,3 +125,65 @@ struct OptionWithoutEffectTests {
         #expect(runCLI(["validate", "--help"]).out.contains("needs --network"))
     }
 }
+
+@Suite("neuromesh: help requests")
+struct HelpRequestTests {
+    @Test(arguments: ["help", "--help", "-h"])
+    func helpForAnUnknownCommandIsAnArgumentError(word: String) {
+        let result = runCLI([word, "bogus"])
+        #expect(result.code == 2, "\(result.out)")
+        #expect(result.err.contains("unknown command 'bogus'"), "\(result.err)")
+        #expect(result.out.isEmpty)
+    }
+
+    @Test(arguments: ["help", "--help", "-h"])
+    func helpForACommandPrintsItsHelp(word: String) {
+        let result = runCLI([word, "train"])
+        #expect(result.code == 0)
+        #expect(result.out.contains("Usage: neuromesh train"))
+        let general = runCLI([word])
+        #expect(general.code == 0)
+        #expect(general.out.contains("Commands:"))
+    }
+
+    @Test(arguments: [["--version", "extra"], ["--help", "train", "extra"], ["help", "train", "extra"], ["-h", "map", "--json"]])
+    func extraArgumentsAfterHelpOrVersionAreAnError(arguments: [String]) {
+        let result = runCLI(arguments)
+        #expect(result.code == 2, "\(arguments): \(result.out)")
+        #expect(result.err.contains("unexpected argument '\(arguments.last!)'"), "\(result.err)")
+        #expect(result.out.isEmpty)
+        #expect(runCLI(["--version"]).code == 0)
+    }
+
+    @Test func dashHAsAnOptionsValueIsThatValue() {
+        // train --save -h: "-h" is the file to save to, not a help request (checked here with a
+        // misspelt option, so that nothing trains).
+        let train = runCLI(["train", "--dataset", "yinyang", "--save", "-h", "--no-such-option"])
+        #expect(train.code == 2)
+        #expect(train.err.contains("unknown option --no-such-option"), "\(train.err)")
+        #expect(!train.out.contains("Usage:"))
+        // The value is checked like any other.
+        expectError(["init-network", "--sizes", "5,3", "--seed", "-h"], code: 2, "--seed must be an integer in 0...")
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        expectError(["map", "--chip", "-h", "--network", network], code: 1, "-h")
+    }
+
+    @Test(arguments: [
+        ["map", "-h"],
+        ["map", "--chip", "x", "-h"],
+        ["map", "--chip=x", "-h", "--network", "y"],
+        ["map", "--json", "-h"],
+        ["simulate", "--json", "-h"],
+        ["grad", "--check", "-h", "--loss", "l2"],
+        ["dataset", "yinyang", "--csv", "-h"],
+        ["train", "--save", "-h", "-h"],
+        ["map", "--chip", "--help"],
+        ["map", "--help", "--chip", "x"],
+    ])
+    func dashHAsAnOptionIsAHelpRequest(arguments: [String]) {
+        let result = runCLI(arguments)
+        #expect(result.code == 0, "\(arguments): \(result.err)")
+        #expect(result.out.contains("Usage: neuromesh \(arguments[0])"), "\(arguments)")
+    }
+}
