@@ -13,15 +13,40 @@ struct Arguments {
         self.command = command
     }
 
-    var wantsHelp: Bool { tokens.contains("--help") || tokens.contains("-h") }
+    /// Whether the arguments ask for the command's help: `--help` anywhere (an option's value
+    /// never starts with `--`, so it is always an option), or `-h` where an option may stand.
+    ///
+    /// `-h` directly after a bare `--name` (not `--name=VALUE`) is that option's value, as
+    /// ``option(_:)`` reads it: `--save -h` saves to a file named `-h`, and `--seed -h` is an
+    /// invalid seed. Which options are flags is known only as they are read, so if `--name`
+    /// turns out to be a flag, ``flag(_:)`` reports the `-h` after it as a help request.
+    var wantsHelp: Bool {
+        tokens.indices.contains { i in
+            tokens[i] == "--help" || (tokens[i] == "-h" && !(i > 0 && Self.mayTakeValue(tokens[i - 1])))
+        }
+    }
+
+    /// Whether `token` is an option that the next token may be the value of (`--name`, not
+    /// `--name=VALUE`).
+    private static func mayTakeValue(_ token: String) -> Bool { token.hasPrefix("--") && !token.contains("=") }
+
+    /// Whether option `--name` is given (as `--name` or `--name=VALUE`), without consuming it: for
+    /// an option that only applies together with another one.
+    func isGiven(_ name: String) -> Bool {
+        tokens.contains("--" + name) || tokens.contains { $0.hasPrefix("--\(name)=") }
+    }
 
     /// Whether `--name` is present (a flag takes no value).
+    ///
+    /// A `-h` right after the flag is then not its value but a help request (which
+    /// ``wantsHelp`` could not tell): thrown as ``CLIError/helpRequest``.
     mutating func flag(_ name: String) throws(CLIError) -> Bool {
         if let given = tokens.first(where: { $0.hasPrefix("--\(name)=") }) {
             throw .usage("option --\(name) takes no value, got '\(given)'")
         }
         guard let i = tokens.firstIndex(of: "--" + name) else { return false }
         tokens.remove(at: i)
+        if i < tokens.count, tokens[i] == "-h" { throw .helpRequest }
         if tokens.contains("--" + name) { throw .usage("option --\(name) is given more than once") }
         return true
     }

@@ -25,11 +25,16 @@ public struct Console: Sendable {
 public struct CLIError: Error, CustomStringConvertible {
     public var message: String
     public var exitCode: Int32
+    /// Not a failure: the arguments ask for the command's help, which was only found out while
+    /// they were read (see ``Arguments/flag(_:)``). ``CLI/run(arguments:console:)`` prints it.
+    var isHelpRequest = false
 
     /// Exit code 2: the arguments were wrong.
     public static func usage(_ message: String) -> CLIError { CLIError(message: message, exitCode: 2) }
     /// Exit code 1: an input file or the requested work failed.
     public static func failure(_ message: String) -> CLIError { CLIError(message: message, exitCode: 1) }
+    /// Exit code 0 after printing the command's help.
+    static let helpRequest = CLIError(message: "help requested", exitCode: 0, isHelpRequest: true)
 
     public var description: String { message }
 }
@@ -55,26 +60,38 @@ public enum CLI {
         neuromesh: a discrete-event emulator of neuromorphic chips with on-chip EventProp learning.
 
         Usage: neuromesh COMMAND [OPTIONS]
-               neuromesh COMMAND --help     (help for one command)
+               neuromesh COMMAND --help     (help for one command; also -h or neuromesh help COMMAND)
+               neuromesh --version
 
         """
 
     /// Runs the command line `arguments` (without the program name) and returns the exit code:
     /// 0 success, 1 a failure of the work or an input file, 2 wrong arguments.
+    ///
+    /// `neuromesh --help|-h|help [COMMAND]` prints the overview or COMMAND's help, and
+    /// `neuromesh --version` the version; an unknown COMMAND or any further argument is an
+    /// argument error. After a command, `--help` or `-h` where an option may stand asks for its
+    /// help (see ``Arguments/wantsHelp``).
     public static func run(arguments: [String], console: Console = .standard) -> Int32 {
-        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
-            if arguments.isEmpty {
-                console.err(usageText())
-                return 2
-            }
-            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
-                console.out(command.help)
+        guard let name = arguments.first else {
+            console.err(usageText())
+            return 2
+        }
+        if name == "--help" || name == "-h" || name == "help" {
+            guard arguments.count > 1 else {
+                console.out(usageText())
                 return 0
             }
-            console.out(usageText())
+            guard let command = commands.first(where: { $0.name == arguments[1] }) else {
+                console.err("neuromesh: unknown command '\(arguments[1])'\n\n" + usageText())
+                return 2
+            }
+            if arguments.count > 2 { return unexpectedArgument(arguments[2], console) }
+            console.out(command.help)
             return 0
         }
         if name == "--version" {
+            if arguments.count > 1 { return unexpectedArgument(arguments[1], console) }
             console.out("neuromesh \(version)\n")
             return 0
         }
@@ -89,6 +106,9 @@ public enum CLI {
         }
         do {
             return try command.run(&args, console)
+        } catch let error as CLIError where error.isHelpRequest {
+            console.out(command.help)
+            return 0
         } catch let error as CLIError {
             console.err("neuromesh \(name): \(error.message)\n")
             if error.exitCode == 2 { console.err("Run 'neuromesh \(name) --help' for usage.\n") }
@@ -103,6 +123,12 @@ public enum CLI {
     }
 
     public static let version = "0.1.0"
+
+    /// Exit code 2 for an argument after `--help COMMAND` or `--version`, which take no more.
+    private static func unexpectedArgument(_ argument: String, _ console: Console) -> Int32 {
+        console.err("neuromesh: unexpected argument '\(argument)'\nRun 'neuromesh --help' for usage.\n")
+        return 2
+    }
 
     static func usageText() -> String {
         let width = commands.map(\.name.count).max() ?? 0

@@ -31,7 +31,8 @@ let mapCommand = Command(
         \(PlacementOptions.help)
           --learning MODE          inference (default), sgd, sgd-momentum or adam
           --spikes-per-neuron X    expected spikes per neuron per sample for the spike-log check
-                                   (default 1; at most 1000000)
+                                   (default 1; at most 1000000); needs a --learning mode other
+                                   than inference, as the spike log is checked only when learning
           --json                   print a neuromesh-mapping/1 JSON object instead of tables;
                                    its "placement" array can be saved as a placement file
 
@@ -46,17 +47,26 @@ let mapCommand = Command(
 
         """,
     run: { args, console in
+        // The flag first, so that `map --json -h` is a help request even without --chip.
+        let json = try args.flag("json")
         let chipPath = try args.required("chip")
         let networkPath = try args.required("network")
         let placement = try PlacementOptions(&args)
         let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: "inference")!
+        let learning = LearningMode(rawValue: learningText)!
+        let spikesGiven = args.isGiven("spikes-per-neuron")
         // Bounded so the expected spike-log entries (spikes × neurons) stay far from Int's range.
         let spikes = try args.double("spikes-per-neuron", default: 1, "a number in (0, 1000000]") { $0 > 0 && $0 <= 1e6 }
-        let json = try args.flag("json")
+        // Without learning there is no spike log to check: the option would change nothing checked.
+        if spikesGiven && !learning.isLearning {
+            let modes = LearningMode.allCases.filter(\.isLearning).map(\.rawValue)
+            throw CLIError.usage(
+                "--spikes-per-neuron needs --learning \(modes.dropLast().joined(separator: ", ")) or \(modes.last!): the spike log it sizes is checked only when learning")
+        }
         try args.finish()
         let chip = try ChipSpec.load(path: chipPath)
         let network = try NetworkFile.load(networkPath)
-        let options = MappingOptions(learning: LearningMode(rawValue: learningText)!, spikesPerNeuron: spikes)
+        let options = MappingOptions(learning: learning, spikesPerNeuron: spikes)
         let mapping = try placement.map(NetworkShape(network), onto: chip, options: options, networkPath: networkPath)
         console.out(json ? JSONWriter.string(mapping.encode()) : mappingReport(mapping, networkPath: networkPath))
         if let note = emulationNote(chip, chipPath) { console.err(note) }

@@ -23,7 +23,7 @@ let validateCommand = Command(
           --network NETWORK   also check that this network (neuromesh-network/1) fits the chip
                               with the fill strategy (see 'neuromesh map --help')
           --learning MODE     inference (default), sgd, sgd-momentum or adam: the learning state
-                              the network check leaves room for
+                              the network check leaves room for (so it needs --network)
 
         A valid chip that the emulator cannot run (more than 58 cores per router, or router
         buffers beyond 2^27 packet slots in all) gets a warning on standard error; `map` warns
@@ -39,7 +39,11 @@ let validateCommand = Command(
         """,
     run: { args, console in
         let networkPath = try args.option("network")
-        let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: "inference")!
+        let learningText = try args.choice("learning", LearningMode.allCases.map(\.rawValue), default: nil)
+        // --learning only sizes the network check; without a network it would be ignored.
+        if learningText != nil, networkPath == nil {
+            throw CLIError.usage("--learning needs --network: it sets the learning state the network check leaves room for")
+        }
         let chipPath = try args.positional("a chip file (CHIP)")
         try args.finish()
         let chip = try ChipSpec.load(path: chipPath)
@@ -48,16 +52,17 @@ let validateCommand = Command(
         guard let networkPath else { return 0 }
         let network = try NetworkFile.load(networkPath)
         let shape = NetworkShape(network)
-        let options = MappingOptions(learning: LearningMode(rawValue: learningText)!)
+        let learning = learningText ?? LearningMode.inference.rawValue
+        let options = MappingOptions(learning: LearningMode(rawValue: learning)!)
         do throws(MappingError) {
             let mapping = try Mapping.map(shape, onto: chip, strategy: .fill, options: options)
             console.out(
-                "network \(networkPath): fits (fill, learning \(learningText)): \(groupedDigits(shape.placedNeuronCount)) neurons on \(mapping.usedCores.count) of \(groupedDigits(chip.mesh.coreCount)) cores\n")
+                "network \(networkPath): fits (fill, learning \(learning)): \(groupedDigits(shape.placedNeuronCount)) neurons on \(mapping.usedCores.count) of \(groupedDigits(chip.mesh.coreCount)) cores\n")
             for limit in mapping.uncheckedLimits { console.out("  not checked: \(limit)\n") }
             return 0
         } catch {
             throw CLIError.failure(
-                "network \(networkPath) does not fit chip \"\(chip.name)\" (fill, learning \(learningText)):\n"
+                "network \(networkPath) does not fit chip \"\(chip.name)\" (fill, learning \(learning)):\n"
                     + error.issues.map { "  \($0)" }.joined(separator: "\n"))
         }
     })

@@ -10,27 +10,28 @@ public struct NetworkError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// The model-level rules, each as the requirement a message states and the test it names, in one
 /// place for ``Network/problems()`` and ``NetworkFile/decode(_:file:)`` (which reports them at
-/// the members' JSON paths).
-enum NetworkRules {
-    static let duration = "must be greater than 0 s and at most \(Network.maxDuration) s"
-    static func isValid(duration: Double) -> Bool { duration > 0 && duration <= Network.maxDuration }
+/// the members' JSON paths). The public ones also let a tool check its options by the same rules
+/// before it builds a network (`neuromesh init-network`).
+public enum NetworkRules {
+    public static let duration = "must be greater than 0 s and at most \(Network.maxDuration) s"
+    public static func isValid(duration: Double) -> Bool { duration > 0 && duration <= Network.maxDuration }
 
-    static let timeConstant = "must be between \(Network.timeConstants.lowerBound) and \(Network.timeConstants.upperBound) s"
-    static func isValid(timeConstant: Double) -> Bool { Network.timeConstants.contains(timeConstant) }
+    public static let timeConstant = "must be between \(Network.timeConstants.lowerBound) and \(Network.timeConstants.upperBound) s"
+    public static func isValid(timeConstant: Double) -> Bool { Network.timeConstants.contains(timeConstant) }
 
     static let sizes = 1...Network.maxPopulationSize
     static func tooManyNeurons(_ count: Int) -> String {
         "the populations have \(count) neurons in all; at most \(Network.maxNeuronCount) are supported"
     }
 
-    static let threshold = "must be greater than 0"
-    static func isValid(threshold: Double) -> Bool { threshold > 0 && threshold.isFinite }
+    public static let threshold = "must be greater than 0"
+    public static func isValid(threshold: Double) -> Bool { threshold > 0 && threshold.isFinite }
 
     /// (Only LIF neurons reset; an LI population's reset is any finite number.)
-    static func reset(below threshold: Double) -> String { "must be below the threshold \(threshold)" }
+    public static func reset(below threshold: Double) -> String { "must be below the threshold \(threshold)" }
 
-    static let weight = "must be finite"
-    static func isValid(weight: Double) -> Bool { weight.isFinite }
+    public static let weight = "must be finite"
+    public static func isValid(weight: Double) -> Bool { weight.isFinite }
 
     static let delay = "must be finite and not negative"
     static func isValid(delay: Double) -> Bool { delay >= 0 && delay.isFinite }
