@@ -11,7 +11,10 @@ import StrictJSON
 
 // Interrupted (Ctrl-C, kill, a closed terminal) while a file is being replaced: remove the
 // temporary file of that write, then end as the signal would have (the old file stays whole).
+// A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored.
 for interruption in [SIGINT, SIGTERM, SIGHUP] {
+    let previous = signal(interruption, SIG_IGN)
+    if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
     signal(interruption) { received in
         AtomicWrite.removeInterruptedTemporaryFile()
         signal(received, SIG_DFL)
