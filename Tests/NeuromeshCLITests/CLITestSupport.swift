@@ -2,6 +2,7 @@
 
 import Foundation
 import StrictJSON
+import Testing
 
 @testable import NeuromeshCLI
 
@@ -27,6 +28,13 @@ func runCLI(_ arguments: [String]) -> CLIResult {
     let code = CLI.run(arguments: arguments, console: console)
     let (out, err) = capture.texts
     return CLIResult(code: code, out: out, err: err)
+}
+
+/// Runs `neuromesh ARGUMENTS` and expects exit `code` with `message` in standard error.
+func expectError(_ arguments: [String], code: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let result = runCLI(arguments)
+    #expect(result.code == code, "\(arguments): exit \(result.code), \(result.err)", sourceLocation: sourceLocation)
+    #expect(result.err.contains(message), "\(arguments): \(result.err)", sourceLocation: sourceLocation)
 }
 
 let chipsDirectory: String = {

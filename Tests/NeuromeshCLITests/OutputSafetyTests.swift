@@ -6,12 +6,6 @@ import Testing
 @testable import NeuromeshCLI
 @testable import Training
 
-private func expectError(_ arguments: [String], code: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let result = runCLI(arguments)
-    #expect(result.code == code, "\(arguments): exit \(result.code), \(result.err)", sourceLocation: sourceLocation)
-    #expect(result.err.contains(message), "\(arguments): \(result.err)", sourceLocation: sourceLocation)
-}
-
 private func contents(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
 @Suite("Outputs that would overwrite an input")

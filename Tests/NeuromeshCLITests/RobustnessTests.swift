@@ -9,13 +9,6 @@ import Testing
 @testable import SpikingModel
 @testable import Training
 
-/// Runs the CLI and checks the exit code and that standard error contains `message`.
-private func expectError(_ arguments: [String], code: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let result = runCLI(arguments)
-    #expect(result.code == code, "\(arguments): exit \(result.code), \(result.err)", sourceLocation: sourceLocation)
-    #expect(result.err.contains(message), "\(arguments): \(result.err)", sourceLocation: sourceLocation)
-}
-
 @Suite("neuromesh init-network: list arguments")
 struct InitNetworkListTests {
     @Test(arguments: ["", ",", "1:1,", ",1:1", "1:1,,0.5:0.1"])
