@@ -30,6 +30,9 @@ struct Arguments {
     /// `--name=VALUE`).
     private static func mayTakeValue(_ token: String) -> Bool { token.hasPrefix("--") && !token.contains("=") }
 
+    /// Whether a `-h` is still unread: no option has taken it as its value (so far).
+    var hasUnreadHelp: Bool { tokens.contains("-h") }
+
     /// Whether option `--name` is given (as `--name` or `--name=VALUE`), without consuming it: for
     /// an option that only applies together with another one.
     func isGiven(_ name: String) -> Bool {

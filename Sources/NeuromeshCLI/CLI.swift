@@ -106,7 +106,9 @@ public enum CLI {
         }
         do {
             return try command.run(&args, console)
-        } catch let error as CLIError where error.isHelpRequest {
+        } catch let error as CLIError where error.isHelpRequest || (error.exitCode == 2 && args.hasUnreadHelp) {
+            // (An argument error found before a `-h` after a flag could be read — `run --json -h`
+            // misses --chip first: the `-h` was no option's value, so help is what was asked for.)
             console.out(command.help)
             return 0
         } catch let error as CLIError {

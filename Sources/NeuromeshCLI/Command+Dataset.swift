@@ -44,6 +44,7 @@ private func runDataset(_ arguments: inout Arguments, _ console: Console) throws
     let csv = try arguments.flag("csv")
     let directory = try arguments.option("data-dir")
     if directory == "" { throw .usage("--data-dir needs a directory path, got ''") }
+    if let directory, let problem = OutputPath.notADirectory(directory) { throw .failure("--data-dir \(directory): \(problem)") }
     let count = try arguments.option("count").map { text throws(CLIError) in
         guard let value = Int(text), value >= 0 else {
             throw .usage("--count must be a non-negative integer, got '\(text)'")

@@ -6,6 +6,7 @@ import Dispatch
 import Foundation
 import SpikingModel
 import StrictJSON
+import Synchronization
 import Training
 
 /// What one sample's emulation gave: its prediction and what it cost.
@@ -68,6 +69,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
     let networkPath = try args.required("network")
     let directory = try args.option("data-dir")
     if directory == "" { throw CLIError.usage("--data-dir needs a directory path, got ''") }
+    if let directory, let problem = OutputPath.notADirectory(directory) { throw CLIError.failure("--data-dir \(directory): \(problem)") }
     let splitName: String
     switch dataset {
     case "mnist":
@@ -160,7 +162,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         ]))))
         return 0
     }
-    var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) samples of the \(samples.name) \(splitName) split\n"
+    var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) sample\(summary.samples == 1 ? "" : "s") of the \(samples.name) \(splitName) split\n"
     let classification = summary.classification
     let how = readout.map { "the largest readout \($0 == .maxVoltage ? "max_t V" : "(1/T)∫e^{-t/T} V dt")" } ?? "the earliest output spike"
     text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples); class = \(how))\n"
@@ -211,15 +213,26 @@ private func outputRule(_ network: Network, _ networkPath: String, _ samples: Da
 
 /// Emulates samples `range` on the `emulators` (one per worker thread; worker `w` takes every
 /// `emulators.count`-th sample from the `w`-th) and returns their outcomes in sample order.
+///
+/// After a sample fails, the samples after it are skipped (a failing sample may take seconds to
+/// reach the event limit, and every later one may fail alike); every sample before the earliest
+/// failure is still run, so which failure is reported does not depend on the threads.
 /// - Throws: the failure of the first sample (in sample order) whose emulation failed.
 private func emulate(_ range: Range<Int>, of samples: DatasetSamples, on emulators: inout [Emulator], rule: OutputRule) throws(CLIError) -> [SampleOutcome] {
     let workers = min(emulators.count, range.count)
-    let results = UnsafeMutableBufferPointer<Result<SampleOutcome, EmulatorError>>.allocate(capacity: range.count)
-    defer { results.deallocate() }
+    let results = UnsafeMutableBufferPointer<Result<SampleOutcome, EmulatorError>?>.allocate(capacity: range.count)
+    results.initialize(repeating: nil)
+    defer {
+        results.deinitialize()
+        results.deallocate()
+    }
+    // The earliest failed sample so far (`Int.max`: none); it only decreases.
+    let earliestFailure = Atomic<Int>(.max)
     emulators.withUnsafeMutableBufferPointer { emulators in
         nonisolated(unsafe) let results_ = results, emulators_ = emulators
         let work: @Sendable (Int) -> Void = { worker in
             for i in stride(from: worker, to: range.count, by: workers) {
+                if i > earliestFailure.load(ordering: .relaxed) { return }
                 let input = samples.input(range.lowerBound + i)
                 let outcome: Result<SampleOutcome, EmulatorError>
                 do throws(EmulatorError) {
@@ -230,19 +243,20 @@ private func emulate(_ range: Range<Int>, of samples: DatasetSamples, on emulato
                         latency: Double(result.latency) * 1e-12, spikePackets: messages.spikePackets, syncMessages: messages.sync, exact: result.isExact))
                 } catch {
                     outcome = .failure(error)
+                    earliestFailure.min(i, ordering: .relaxed)
                 }
-                (results_.baseAddress! + i).initialize(to: outcome)
+                results_[i] = outcome
             }
         }
         if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
     }
-    defer { results.baseAddress!.deinitialize(count: range.count) }
     var outcomes: [SampleOutcome] = []
     outcomes.reserveCapacity(range.count)
     for (i, result) in results.enumerated() {
         switch result {
         case .success(let outcome): outcomes.append(outcome)
         case .failure(let error): throw CLIError.failure("sample \(range.lowerBound + i): emulation failed: \(error.message)")
+        case nil: preconditionFailure("sample \(range.lowerBound + i) was skipped before any failure")
         }
     }
     return outcomes

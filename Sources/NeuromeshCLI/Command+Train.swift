@@ -168,6 +168,11 @@ let trainCommand = Command(
             guard checkpoint.learningRate == rate else {
                 throw CLIError.failure("\(checkpointPath): /learning_rate: \(checkpoint.learningRate) is not the rate after \(checkpoint.epoch) epochs of --lr \(configuration.learningRate) × --lr-decay \(configuration.learningRateDecay) per epoch (\(rate))")
             }
+            // So is Adam's step count (its bias correction): one step per batch of every epoch.
+            let steps = checkpoint.epoch * ((YinYang.Split.train.size + configuration.batchSize - 1) / configuration.batchSize)
+            guard checkpoint.optimizer.step == steps else {
+                throw CLIError.failure("\(checkpointPath): /optimizer_step: \(checkpoint.optimizer.step) is not the step count after \(checkpoint.epoch) epochs of batch \(configuration.batchSize) (\(steps))")
+            }
             trainer.restore(network: checkpoint.network, optimizer: checkpoint.optimizer, epoch: checkpoint.epoch, learningRate: checkpoint.learningRate)
             if !json { console.out("Resuming from \(checkpointPath) after epoch \(checkpoint.epoch)\n") }
             if checkpoint.epoch == configuration.epochs {

@@ -17,6 +17,11 @@ enum OutputPath {
     /// a directory, its directory is missing, not a directory, or not writable. Touches nothing.
     static func problem(file path: String) -> String? {
         if path.hasSuffix("/") || isDirectory(path) { return "\(path) is a directory" }
+        // A device, pipe or socket would be replaced by the atomic rename, not written into.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            return "\(path) is not a regular file (a device, pipe or socket); write to a file"
+        }
         let parent = parentDirectory(of: path)
         if !FileManager.default.fileExists(atPath: parent) { return "the directory \(parent) does not exist" }
         if !isDirectory(parent) { return "\(parent) is not a directory" }
@@ -82,6 +87,13 @@ enum OutputPath {
         var first = stat(), second = stat()
         guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
         return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
+    /// Why `path` cannot be read as a directory ("no such file or directory", "is a file, not a directory"),
+    /// or nil if it is one.
+    static func notADirectory(_ path: String) -> String? {
+        if isDirectory(path) { return nil }
+        return FileManager.default.fileExists(atPath: path) ? "is a file, not a directory" : "no such file or directory"
     }
 
     /// A failure to write `path`, with the reason in words.

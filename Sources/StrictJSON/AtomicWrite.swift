@@ -13,15 +13,31 @@ import Synchronization
 #endif
 
 public enum AtomicWrite {
-    /// Writes `bytes` to `path` so that the path holds either its old contents or all of the new
+    /// Writes `bytes` to `given` so that the file holds either its old contents or all of the new
     /// ones, never a part: the bytes go to `.NAME.PID.partial` in the same directory, are flushed
-    /// to the disk (`fsync`), and the file is renamed over `path` (atomic within a file system).
+    /// to the disk (`fsync`), and the file is renamed over the old one (atomic within a file
+    /// system). A symbolic link is followed; a path that is not a regular file (a directory, a
+    /// device, a pipe) is refused.
     ///
     /// While it is written the temporary file is registered for
     /// ``removeInterruptedTemporaryFile()``, which a program's signal handler can call.
     ///
     /// - Throws: an `NSError` in the POSIX domain (its code the `errno` of the failed call).
-    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+    public static func write(_ bytes: some Collection<UInt8>, to given: String) throws {
+        // A symbolic link is followed (the file it names is replaced, the link stays); anything
+        // but a regular file — a device, a pipe, a socket — is refused: renaming over it would
+        // destroy it (`--save /dev/null` as root).
+        var path = given
+        var status = stat()
+        if lstat(given, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(given, nil) {
+            path = String(cString: resolved)
+            free(resolved)
+        }
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw NSError(
+                domain: NSPOSIXErrorDomain, code: Int(status.st_mode & S_IFMT == S_IFDIR ? EISDIR : EINVAL),
+                userInfo: [NSLocalizedDescriptionKey: "\(given) is not a regular file"])
+        }
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).partial"

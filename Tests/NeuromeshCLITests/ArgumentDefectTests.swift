@@ -171,6 +171,9 @@ struct HelpRequestTests {
         ["grad", "--check", "-h", "--loss", "l2"],
         ["dataset", "yinyang", "--csv", "-h"],
         ["train", "--save", "-h", "-h"],
+        // A flag read after a required option that is missing: the `-h` is still a help request.
+        ["run", "--json", "-h"],
+        ["train", "--resume", "-h"],
         ["map", "--chip", "--help"],
         ["map", "--help", "--chip", "x"],
     ])

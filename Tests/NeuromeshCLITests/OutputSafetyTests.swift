@@ -75,6 +75,8 @@ struct RefusedBeforeWorkTests {
         #expect(runCLI(["init-network", "--sizes", "784,4,10", "--output", "li", "--out", network]).code == 0)
         expectError(["run", "--chip", chip("loihi.json"), "--network", network, "--dataset", "mnist", "--data-dir", ""], code: 2, "--data-dir needs a directory path, got ''")
         expectError(["dataset", "mnist", "--split", "test", "--data-dir", ""], code: 2, "--data-dir needs a directory path, got ''")
+        expectError(["run", "--chip", chip("loihi.json"), "--network", network, "--dataset", "mnist", "--data-dir", network], code: 1,
+                    "--data-dir \(network): is a file, not a directory")
     }
 
     /// An IDX pair whose header counts no images: nothing to run (it trapped on `--samples`).
@@ -104,6 +106,20 @@ struct RefusedBeforeWorkTests {
         write(text.replacingOccurrences(of: "\"learning_rate\":\(rate),", with: "\"learning_rate\":1e300,"), to: path)
         expectError(common + ["--epochs", "3", "--resume"], code: 1,
                     "checkpoint.json: /learning_rate: 1e+300 is not the rate after 2 epochs of --lr 0.005 × --lr-decay 0.95 per epoch (\(rate))")
+        write(text, to: path)
+        #expect(runCLI(common + ["--epochs", "3", "--resume"]).code == 0)
+    }
+
+    /// So is its optimizer step count (Adam's bias correction): one step per batch of every epoch.
+    @Test func anEditedCheckpointStepCountIsRefused() throws {
+        let directory = temporaryDirectory() + "/ck"
+        let common = ["train", "--dataset", "yinyang", "--hidden", "6", "--batch", "1000", "--checkpoint", directory]
+        #expect(runCLI(common + ["--epochs", "2"]).code == 0)
+        let path = directory + "/checkpoint.json"
+        let text = try #require(contents(path).map { String(decoding: $0, as: UTF8.self) })
+        #expect(text.contains("\"optimizer_step\":10,"))
+        write(text.replacingOccurrences(of: "\"optimizer_step\":10,", with: "\"optimizer_step\":3,"), to: path)
+        expectError(common + ["--epochs", "3", "--resume"], code: 1, "checkpoint.json: /optimizer_step: 3 is not the step count after 2 epochs of batch 1000 (10)")
         write(text, to: path)
         #expect(runCLI(common + ["--epochs", "3", "--resume"]).code == 0)
     }

@@ -136,8 +136,10 @@ private func checkpointDirectory(_ network: Network, hidden: Int, epoch: Int = 1
     let directory = temporaryDirectory() + "/ck"
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let settings = "yinyang hidden=\(hidden) duration=\(duration) batch=32 lr=0.005 decay=0.95 seed=0 chip=reference"
-    let optimizer = Optimizer(kind: .paperAdam, shapes: network.projections.map(\.synapseCount))
-    // The rate after `epoch` epochs, as the trainer decays it (a resumed run checks it).
+    var optimizer = Optimizer(kind: .paperAdam, shapes: network.projections.map(\.synapseCount))
+    // The step count and the rate after `epoch` epochs of batch 32, as the trainer leaves them (a
+    // resumed run checks both).
+    optimizer.step = epoch * 157
     var rate = 0.005
     for _ in 0..<epoch { rate *= 0.95 }
     try? Checkpoint(network: network, optimizer: optimizer, epoch: epoch, learningRate: rate, settings: settings).save(to: directory + "/checkpoint.json")

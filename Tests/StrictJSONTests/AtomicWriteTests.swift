@@ -43,6 +43,25 @@ struct AtomicWriteTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["out.json", "sub"])
     }
 
+    /// A symbolic link is written through (the link stays); a pipe is refused and stays a pipe
+    /// (renaming over it would have replaced it, as it would a device).
+    @Test func followsSymbolicLinksAndRefusesWhatIsNotARegularFile() throws {
+        let directory = scratch()
+        try JSONFile.writeAtomically("old", to: directory + "/target.json")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/link.json", withDestinationPath: "target.json")
+        try JSONFile.writeAtomically("new", to: directory + "/link.json")
+        #expect(contents(directory + "/target.json") == "new")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/link.json") == "target.json")
+
+        let fifo = directory + "/fifo"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let error = #expect(throws: NSError.self) { try JSONFile.writeAtomically("x", to: fifo) }
+        #expect(error?.localizedDescription == "\(fifo) is not a regular file")
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["fifo", "link.json", "target.json"])
+    }
+
     /// With no write in progress, the signal-handler hook does nothing.
     @Test func removingWithoutAWriteInProgressTouchesNothing() throws {
         let directory = scratch()
