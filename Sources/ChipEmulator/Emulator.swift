@@ -206,10 +206,12 @@ public struct Emulator: Sendable {
         let chip = mapping.chip
         try Self.checkEmulable(chip)
         if let mismatch = mapping.mismatch(network) { throw EmulatorError(mismatch) }
+        // The trial's windows: ⌊T / window⌋ + 1 (``windowCount``), at most `maxWindows`.
         let windows = network.duration / chip.time.window
         guard windows.isFinite, windows < Double(Self.maxWindows) else {
+            let count = windows < 1e18 ? "\(Int(windows.rounded(.down)) + 1)" : "more than 10^18"
             throw EmulatorError(
-                "a trial of \(network.duration) s in windows of \(chip.time.window) s (/time/window_s) has \(windows) windows; the emulator handles at most \(Self.maxWindows): use a longer window or a shorter trial")
+                "a trial of \(network.duration) s in windows of \(chip.time.window) s (/time/window_s) has \(count) windows; the emulator handles at most \(Self.maxWindows): use a longer window or a shorter trial")
         }
         self.chip = chip
         self.network = network
