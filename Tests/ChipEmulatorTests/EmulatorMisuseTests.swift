@@ -31,6 +31,14 @@ struct EmulatorMisuseTests {
         }
     }
 
+    /// A trial of more windows than the emulator handles is refused with its window count,
+    /// ⌊T / window⌋ + 1 (10000 s in 1 ms windows: one more than the limit).
+    @Test func aTrialOfTooManyWindowsIsRefusedWithItsCount() throws {
+        #expect(Self.message { _ = try Self.emulator(Self.network(duration: 10_000)) }
+            == "a trial of 10000.0 s in windows of 0.001 s (/time/window_s) has 10000001 windows; the emulator handles at most 10000000: use a longer window or a shorter trial")
+        #expect(Self.message { _ = try Self.emulator(Self.network(duration: 9_999.999)) } == nil)
+    }
+
     @Test func aRunRejectsInputsThatDoNotFitTheNetwork() throws {
         var emulator = try Self.emulator()
         for (times, expected) in [
