@@ -77,7 +77,7 @@ let trainCommand = Command(
         _ = try arguments.choice("loss", ["ttfs"], default: "ttfs")
         // Every input spike must fall inside the trial, or the samples cannot be classified.
         let encoding = YinYangEncoding()
-        let latestInput = max(encoding.tMin, encoding.tMax, encoding.tBias)
+        let latestInput = encoding.latestSpikeTime
         let duration = try arguments.double("duration-s", default: 0.05, "a number of seconds greater than \(latestInput) (the latest Yin-Yang input spike), at most \(Network.maxDuration)") { $0 > latestInput && $0 <= Network.maxDuration }
         let save = try arguments.option("save")
         let chipPath = try arguments.option("chip")

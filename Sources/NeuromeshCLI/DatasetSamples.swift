@@ -62,8 +62,8 @@ struct DatasetSamples: Sendable {
     /// last at least this long to see every input.
     var latestInputSpike: Double {
         switch source {
-        case .yinYang(_, let encoding): max(encoding.tMin, encoding.tMax, encoding.tBias)
-        case .mnist(_, let encoding): encoding.spikeTime(pixel: encoding.threshold &+ 1) ?? 0
+        case .yinYang(_, let encoding): encoding.latestSpikeTime
+        case .mnist(_, let encoding): encoding.latestSpikeTime
         }
     }
 

@@ -72,7 +72,7 @@ func loadNetworkAndInput(_ arguments: inout Arguments) throws -> (Network, Input
 /// earlier would silently lose some of them (an `--input` file with such spikes is refused too).
 func checkTrialHoldsYinYang(_ network: Network, _ networkPath: String) throws(CLIError) {
     let encoding = YinYangEncoding()
-    let latest = max(encoding.tMin, encoding.tMax, encoding.tBias)
+    let latest = encoding.latestSpikeTime
     guard network.duration >= latest else {
         throw .failure("\(networkPath)'s trial ends at \(network.duration) s (duration_s), before the Yin-Yang input spikes do (up to \(latest) s)")
     }

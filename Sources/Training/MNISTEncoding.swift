@@ -24,6 +24,10 @@ public struct MNISTEncoding: Sendable, Equatable {
         pixel > threshold ? (1 - Double(pixel) / 255) * tMax : nil
     }
 
+    /// The latest time, in seconds, at which a pixel can spike (the faintest one that spikes,
+    /// `threshold + 1`; 0 if none can): a trial must last this long.
+    public var latestSpikeTime: Double { threshold == .max ? 0 : spikeTime(pixel: threshold + 1) ?? 0 }
+
     /// One spike train per pixel (empty or a single spike), in seconds.
     public func spikeTimes<Pixels: Collection<UInt8>>(pixels: Pixels) -> [[Double]] {
         pixels.map { pixel in spikeTime(pixel: pixel).map { [$0] } ?? [] }

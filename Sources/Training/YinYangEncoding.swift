@@ -24,6 +24,9 @@ public struct YinYangEncoding: Sendable, Equatable {
         self.tBias = tBias
     }
 
+    /// The latest time, in seconds, at which any input can spike: a trial must last this long.
+    public var latestSpikeTime: Double { max(tMin, tMax, tBias) }
+
     /// The five spike trains (one spike each), in seconds, in the order x, y, 1 − x, 1 − y, bias.
     public func spikeTimes(for sample: YinYangSample) -> [[Double]] {
         var trains = sample.features.map { [tMin + $0 * (tMax - tMin)] }

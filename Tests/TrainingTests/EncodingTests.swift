@@ -29,6 +29,17 @@ struct EncodingTests {
         #expect(trains == [[], [], [(1 - 2.0 / 255) * 20e-3], [(1 - 128.0 / 255) * 20e-3], [0]])
     }
 
+    /// The time a trial must reach to see every input: the latest feature or bias spike, the
+    /// faintest pixel that spikes (p = threshold + 1), 0 when no pixel can spike.
+    @Test func latestSpikeTimesBoundEveryInput() {
+        #expect(YinYangEncoding().latestSpikeTime == 30e-3)
+        #expect(YinYangEncoding(tMin: 5e-3, tMax: 2e-3, tBias: 1e-3).latestSpikeTime == 5e-3)
+        let mnist = MNISTEncoding()
+        #expect(mnist.latestSpikeTime == mnist.spikeTime(pixel: 2))
+        #expect((0...255).compactMap { mnist.spikeTime(pixel: UInt8($0)) }.max() == mnist.latestSpikeTime)
+        #expect(MNISTEncoding(threshold: 255).latestSpikeTime == 0)
+    }
+
     @Test func mnistImageGivesOneTrainPerPixel() {
         var pixels = [UInt8](repeating: 0, count: 2 * MNIST.pixelsPerImage)
         pixels[MNIST.pixelsPerImage + 3] = 255
