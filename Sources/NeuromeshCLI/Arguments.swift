@@ -18,8 +18,9 @@ struct Arguments {
     ///
     /// `-h` directly after a bare `--name` (not `--name=VALUE`) is that option's value, as
     /// ``option(_:)`` reads it: `--save -h` saves to a file named `-h`, and `--seed -h` is an
-    /// invalid seed. Which options are flags is known only as they are read, so if `--name`
-    /// turns out to be a flag, ``flag(_:)`` reports the `-h` after it as a help request.
+    /// invalid seed. Which options are flags is known only as they are read: a `-h` after a flag
+    /// stays unread (``hasUnreadHelp``), and the argument error it then causes shows the help
+    /// (``CLI/run(arguments:console:)``).
     var wantsHelp: Bool {
         tokens.indices.contains { i in
             tokens[i] == "--help" || (tokens[i] == "-h" && !(i > 0 && Self.mayTakeValue(tokens[i - 1])))
@@ -40,16 +41,12 @@ struct Arguments {
     }
 
     /// Whether `--name` is present (a flag takes no value).
-    ///
-    /// A `-h` right after the flag is then not its value but a help request (which
-    /// ``wantsHelp`` could not tell): thrown as ``CLIError/helpRequest``.
     mutating func flag(_ name: String) throws(CLIError) -> Bool {
         if let given = tokens.first(where: { $0.hasPrefix("--\(name)=") }) {
             throw .usage("option --\(name) takes no value, got '\(given)'")
         }
         guard let i = tokens.firstIndex(of: "--" + name) else { return false }
         tokens.remove(at: i)
-        if i < tokens.count, tokens[i] == "-h" { throw .helpRequest }
         if tokens.contains("--" + name) { throw .usage("option --\(name) is given more than once") }
         return true
     }

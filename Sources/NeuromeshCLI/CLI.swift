@@ -25,16 +25,11 @@ public struct Console: Sendable {
 public struct CLIError: Error, CustomStringConvertible {
     public var message: String
     public var exitCode: Int32
-    /// Not a failure: the arguments ask for the command's help, which was only found out while
-    /// they were read (see ``Arguments/flag(_:)``). ``CLI/run(arguments:console:)`` prints it.
-    var isHelpRequest = false
 
     /// Exit code 2: the arguments were wrong.
     public static func usage(_ message: String) -> CLIError { CLIError(message: message, exitCode: 2) }
     /// Exit code 1: an input file or the requested work failed.
     public static func failure(_ message: String) -> CLIError { CLIError(message: message, exitCode: 1) }
-    /// Exit code 0 after printing the command's help.
-    static let helpRequest = CLIError(message: "help requested", exitCode: 0, isHelpRequest: true)
 
     public var description: String { message }
 }
@@ -106,9 +101,10 @@ public enum CLI {
         }
         do {
             return try command.run(&args, console)
-        } catch let error as CLIError where error.isHelpRequest || (error.exitCode == 2 && args.hasUnreadHelp) {
-            // (An argument error found before a `-h` after a flag could be read — `run --json -h`
-            // misses --chip first: the `-h` was no option's value, so help is what was asked for.)
+        } catch let error as CLIError where error.exitCode == 2 && args.hasUnreadHelp {
+            // A `-h` after a flag (`run --json -h`, `map --chip C --network N --json -h`) is no
+            // option's value: it is left unread, so the arguments end in an error (a missing
+            // option, or `-h` itself as unknown) — and help is what was asked for.
             console.out(command.help)
             return 0
         } catch let error as CLIError {

@@ -47,7 +47,6 @@ let mapCommand = Command(
 
         """,
     run: { args, console in
-        // The flag first, so that `map --json -h` is a help request even without --chip.
         let json = try args.flag("json")
         let chipPath = try args.required("chip")
         let networkPath = try args.required("network")
