@@ -40,7 +40,8 @@ let trainCommand = Command(
                               --placement FILE, which need --chip; synapse memory must hold the
                               Adam state)
           --save FILE         write the trained network (neuromesh-network/1), atomically; its
-                              directory is checked before training starts, and FILE must not
+                              directory is checked before training starts (it may be the
+                              --checkpoint directory, created by the run), and FILE must not
                               be the chip, placement or checkpoint file
           --checkpoint DIR    after every epoch write DIR/checkpoint.json (atomically): weights,
                               optimizer state, epoch, learning rate
@@ -94,7 +95,7 @@ let trainCommand = Command(
         // Fail now, not after hours of training, if the results cannot be written.
         let checkpointPath = checkpointDirectory.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
         if let save {
-            try OutputPath.checkFile(save, option: "save")
+            try OutputPath.checkFile(save, option: "save", inDirectoryCreated: checkpointDirectory)
             try OutputPath.checkNotAnInput(save, describedAs: "--save \(save)", inputs: [
                 ("--chip", chipPath), ("--placement", placement.placementPath), ("the checkpoint", checkpointPath),
             ])

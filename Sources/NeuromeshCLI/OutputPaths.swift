@@ -36,6 +36,17 @@ enum OutputPath {
         if let problem = problem(file: path) { throw .failure("cannot write \(path) (--\(option)): \(problem)") }
     }
 
+    /// ``checkFile(_:option:)`` for a file in a directory the command creates before it writes
+    /// (`train --save` into its `--checkpoint` directory): that directory's absence is no
+    /// problem (its own check, ``checkDirectory(_:option:)``, says whether it can be created).
+    static func checkFile(_ path: String, option: String, inDirectoryCreated created: String?) throws(CLIError) {
+        let parent = parentDirectory(of: path)
+        if let created, !path.isEmpty, !path.hasSuffix("/"), !FileManager.default.fileExists(atPath: parent), canonical(parent) == canonical(created) {
+            return
+        }
+        try checkFile(path, option: option)
+    }
+
     /// `--option DIR` for a directory that is created if missing: an error if DIR is empty,
     /// exists as something else, or sits below a file or an unwritable directory.
     static func checkDirectory(_ path: String, option: String) throws(CLIError) {

@@ -144,6 +144,21 @@ struct CheckpointTests {
         #expect(runCLI(["train", "--dataset", "yinyang", "--resume"]).code == 2)
     }
 
+    /// `--save` may name a file in the `--checkpoint` directory that the run itself creates; a
+    /// missing directory anywhere else is still refused before training.
+    @Test func saveIntoTheCheckpointDirectoryItCreates() throws {
+        let directory = temporaryDirectory()
+        let common = ["train", "--dataset", "yinyang", "--hidden", "6", "--seed", "2", "--batch", "500", "--epochs", "1"]
+        let result = runCLI(common + ["--checkpoint", directory + "/new/ck", "--save", directory + "/new/ck/model.json"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/new/ck/model.json"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/new/ck/checkpoint.json"))
+        let elsewhere = runCLI(common + ["--checkpoint", directory + "/other", "--save", directory + "/missing/model.json"])
+        #expect(elsewhere.code == 1)
+        #expect(elsewhere.err.contains("the directory \(directory)/missing does not exist"), "\(elsewhere.err)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/other"))
+    }
+
     @Test func aDamagedCheckpointNamesTheFileAndPath() throws {
         let directory = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory + "/ck", withIntermediateDirectories: true)
