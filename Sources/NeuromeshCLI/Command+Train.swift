@@ -187,6 +187,8 @@ let trainCommand = Command(
         let runStart = clock.now
         let firstEpoch = trainer.epoch
         var last: EpochReport? = nil
+        /// The unpriced operations last named in an epoch line (named again only when they change).
+        var namedUnpriced: [String] = []
         while trainer.epoch < configuration.epochs {
             let start = clock.now
             let epoch = trainer.epoch + 1
@@ -253,12 +255,17 @@ let trainCommand = Command(
                 var line = "  epoch \(report.epoch): loss \(lossText(report.trainLoss)), train \(String(format: "%.2f", 100 * report.trainAccuracy)) %, test \(String(format: "%.2f", 100 * report.testAccuracy)) %, \(String(format: "%.2f", seconds)) s"
                 if let c = report.chip {
                     line += "; per sample: energy \(formatJoules(c.forwardEnergy)) fwd / \(formatJoules(c.backwardEnergy)) bwd / \(c.updateEnergy.map(formatJoules) ?? "unpriced") update, messages \(format2(c.forwardMessages)) fwd / \(format2(c.backwardMessages)) bwd"
-                    if !c.unpriced.isEmpty {
-                        // Unknown costs are never counted as zero: say what the energy leaves out.
-                        line += " (energy of priced operations only; no energy in the chip file for \(c.unpriced.keys.sorted().joined(separator: ", ")))"
+                    // Unknown costs are never counted as zero: say what the energy leaves out (on
+                    // the first epoch line, and again only if that changes).
+                    let unpriced = c.unpriced.keys.sorted()
+                    if !unpriced.isEmpty && unpriced != namedUnpriced {
+                        line += " (energy of priced operations only; no energy in the chip file for \(unpriced.joined(separator: ", ")))"
                     }
+                    namedUnpriced = unpriced
                 }
-                if report.silentLabelSamples > 0 { line += ", \(report.silentLabelSamples) samples with a silent label neuron (no gradient; left out of the loss)" }
+                if report.silentLabelSamples > 0 {
+                    line += ", \(report.silentLabelSamples) sample\(report.silentLabelSamples == 1 ? "" : "s") with a silent label neuron (no gradient; left out of the loss)"
+                }
                 if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
                 if let lost = report.chip?.packetsDropped, lost > 0 {
                     line += "; warning: the lossy queue policy dropped \(lost) packet destinations, so the chip's spikes and gradients were not the reference's"

@@ -81,6 +81,19 @@ struct TrainCommandTests {
         #expect(epoch["messages_per_sample"] != nil)
     }
 
+    /// The epoch lines say once, not every epoch, which operations the chip file prices at no
+    /// energy (the Loihi-like chip leaves several unpriced).
+    @Test func epochLinesNameTheUnpricedOperationsOnce() {
+        let result = runCLI([
+            "train", "--dataset", "yinyang", "--epochs", "2", "--hidden", "6", "--batch", "500", "--chip", chip("loihi.json"),
+        ])
+        #expect(result.code == 0, "\(result.err)")
+        let epochs = result.out.split(separator: "\n").filter { $0.hasPrefix("  epoch ") }
+        #expect(epochs.count == 2)
+        #expect(epochs.first?.contains("energy of priced operations only; no energy in the chip file for ") == true, "\(result.out)")
+        #expect(epochs.last?.contains("priced operations only") == false, "\(result.out)")
+    }
+
     @Test func wrongArgumentsAreUsageErrors() {
         #expect(runCLI(["train"]).code == 2)
         #expect(runCLI(["train", "--dataset", "cifar"]).code == 2)
