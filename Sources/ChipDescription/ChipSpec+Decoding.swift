@@ -253,7 +253,7 @@ struct ChipDecoder {
             }
             groupObject.finish()
         }
-        if let staticPower = object.required("static_per_core_w")?.nullableNonNegativeDouble() {
+        if let staticPower = object.required("static_per_core_w")?.nullableStaticPower() {
             table.staticPowerPerCore = staticPower
         } else {
             ok = false

@@ -34,6 +34,13 @@ extension JSONNode {
         return .some(x)
     }
 
+    /// `null` (unknown) or a static power in watts per core, `0 ... ChipLimits.maxStaticPower`.
+    func nullableStaticPower() -> Double?? {
+        if isNull { return .some(nil) }
+        guard let x = double("must be between 0 and \(ChipLimits.maxStaticPower) W (static power of one core)", { $0 >= 0 && $0 <= ChipLimits.maxStaticPower }) else { return nil }
+        return .some(x)
+    }
+
     /// A string that is not empty.
     func nonEmptyString() -> String? {
         guard let s = string() else { return nil }
@@ -66,4 +73,7 @@ enum ChipLimits {
     /// One joule per operation or message: far above any chip, and small enough that totals
     /// over any run stay finite.
     static let maxEnergy = 1.0
+    /// A kilowatt of static power per core: far above any chip, and small enough that static
+    /// energy (power × cores × hardware time) stays finite; 1e308 W made the total infinite.
+    static let maxStaticPower = 1000.0
 }

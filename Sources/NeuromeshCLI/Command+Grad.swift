@@ -65,13 +65,14 @@ let gradCommand = Command(
             if placement.strategy != nil { throw CLIError.usage("--strategy needs --chip CHIP (without it the gradient is computed by the functional reference)") }
             if placement.placementPath != nil { throw CLIError.usage("--placement needs --chip CHIP (without it the gradient is computed by the functional reference)") }
         }
-        let (network, input, networkPath, _) = try loadNetworkAndInput(&arguments)
+        let (network, input, networkPath, inputPath) = try loadNetworkAndInput(&arguments)
         let output = network.populations[network.output.rawValue]
         guard output.kind == loss.outputKind else {
             throw CLIError.failure("loss \(loss.name) needs an output population of kind \"\(loss.outputKind.rawValue)\", but \(networkPath)'s output \"\(output.name)\" is \"\(output.kind.rawValue)\"")
         }
         if loss.needsLabel, input.label == nil {
-            throw CLIError.failure("loss \(loss.name) needs a class label: add \"label\" to the input file")
+            // (Only an --input file can lack a label: a --yinyang sample has its class.)
+            throw CLIError.failure("\(inputPath ?? "the input"): loss \(loss.name) needs a class label: add \"label\" (an output neuron's index) to the input file")
         }
         // The label must name an output neuron (a Yin-Yang sample's class may not, on a network
         // with fewer than three outputs).

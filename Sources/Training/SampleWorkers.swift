@@ -41,13 +41,19 @@ struct SampleWorkers: ~Copyable {
     /// Length of one sample's gradient row: all synapses, projection by projection.
     let gradientLength: Int
 
+    /// - Parameter eventLimit: the reference simulators' ``ReferenceSimulator/eventLimit`` (tests
+    ///   lower it to make runaway samples fail fast).
     /// - Precondition: the chip backend's mapping can be emulated (the trainer checked it).
-    init(network: Network, backend: TrainingBackend, threads: Int) {
+    init(network: Network, backend: TrainingBackend, threads: Int, eventLimit: Int = ReferenceSimulator.defaultEventLimit) {
         count = max(1, threads)
         switch backend {
         case .reference:
             let buffer = UnsafeMutableBufferPointer<ReferenceSimulator>.allocate(capacity: count)
-            _ = buffer.initialize(from: (0..<count).map { _ in ReferenceSimulator(network: network) })
+            _ = buffer.initialize(from: (0..<count).map { _ in
+                var simulator = ReferenceSimulator(network: network)
+                simulator.eventLimit = eventLimit
+                return simulator
+            })
             references = buffer
             emulators = nil
         case .chip(let mapping):
@@ -88,6 +94,11 @@ struct SampleWorkers: ~Copyable {
     ///
     /// - Parameter gradients: room for `inputs.count` gradient rows of ``gradientLength``; sample
     ///   `i`'s `∂L/∂w` is written to row `i`. `nil`: forward passes only.
+    /// After a sample fails, the samples after it are skipped (a runaway sample may take a second
+    /// to reach the event limit, and with weights that make one run away every later one may do so
+    /// too: a batch of them took minutes to fail); every sample before the earliest failure is
+    /// still run, so which failure is reported does not depend on the threads.
+    ///
     /// - Throws: the failure of the first sample (in input order) that could not be simulated or
     ///   emulated.
     func evaluate(_ inputs: [InputSpikes], loss: Loss, gradients: UnsafeMutableBufferPointer<Double>?) throws(EmulatorError) -> [SampleResult] {
@@ -95,6 +106,8 @@ struct SampleWorkers: ~Copyable {
         let results = UnsafeMutableBufferPointer<SampleResult>.allocate(capacity: inputs.count)
         defer { results.deallocate() }
         let next = Atomic<Int>(0)
+        // The earliest failed sample so far (`Int.max`: none); it only decreases.
+        let earliestFailure = Atomic<Int>(.max)
         let workers = min(count, inputs.count)
         nonisolated(unsafe) let references = references
         nonisolated(unsafe) let emulators = emulators
@@ -109,11 +122,15 @@ struct SampleWorkers: ~Copyable {
                 guard i < inputs.count else { return }
                 let row = rows.map { UnsafeMutableBufferPointer(rebasing: $0[(i * length)..<((i + 1) * length)]) }
                 let result: SampleResult
-                if let references {
+                if i > earliestFailure.load(ordering: .relaxed) {
+                    // Skipped: an earlier sample failed, and its failure is the one thrown.
+                    result = .failed(EmulatorError("skipped after the failure of sample \(earliestFailure.load(ordering: .relaxed))"))
+                } else if let references {
                     result = Self.reference(&references[worker], inputs[i], loss: loss, gradient: row, offsets: offsets)
                 } else {
                     result = Self.chip(&emulators![worker], inputs[i], loss: loss, gradient: row, offsets: offsets)
                 }
+                if result.failure != nil { earliestFailure.min(i, ordering: .relaxed) }
                 (output.baseAddress! + i).initialize(to: result)
             }
         }

@@ -96,6 +96,8 @@ let malformations: [Malformation] = [
     Malformation("latency of a second", set: "/costs/forward/synaptic_op/latency_s", to: 1.0, "must be between 0 and 0.001 s"),
     Malformation("pipeline latency of hours", set: "/router/pipeline_latency_s", to: .number(1e4), "must be between 0 and 0.001 s"),
     Malformation("energy of 1e308 J", set: "/costs/forward/synaptic_op/energy_j", to: .number(1e308), "must be between 0 and 1.0 J"),
+    Malformation("static power of 1e308 W", set: "/costs/static_per_core_w", to: .number(1e308), "must be between 0 and 1000.0 W"),
+    Malformation("negative static power", set: "/costs/static_per_core_w", to: -1e-3, "must be between 0 and 1000.0 W"),
 ]
 
 @Suite("Malformed chip files")

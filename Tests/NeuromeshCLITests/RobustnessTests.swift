@@ -305,3 +305,16 @@ struct YinYangLabelRangeTests {
                     "Yin-Yang has 3 classes, but \(network)'s output population \"output\" has 2 neurons (one per class needed)")
     }
 }
+
+@Suite("neuromesh grad: input file checks")
+struct GradInputTests {
+    /// A label-less input file (no "label", or null) is refused naming the file.
+    @Test(arguments: [#""#, #", "label": null"#])
+    func aMissingLabelNamesTheInputFile(label: String) {
+        let directory = temporaryDirectory()
+        let network = networkFile([3, 4, 2], in: directory)
+        let input = directory + "/unlabelled.json"
+        write(#"{"format": "neuromesh-input/1", "spikes": [[0.001], [], [0.002]]"# + label + "}", to: input)
+        expectError(["grad", "--network", network, "--input", input, "--loss", "max-voltage"], code: 1, "\(input): loss max-voltage needs a class label")
+    }
+}

@@ -65,6 +65,28 @@ struct TrainerMisuseTests {
         #expect(throws: EmulatorError.self) { _ = try trainer.classify(Self.samples) }
     }
 
+    /// A batch whose samples all run away fails at its first sample: the rest are skipped, not
+    /// each run to the event limit (a resumed checkpoint with a weight of 1e30 took minutes per
+    /// batch of 500 to fail).
+    @Test func aRunawayBatchStopsAtItsFirstFailingSample() throws {
+        var runaway = Self.network
+        runaway.projections[0].weights[0] = 1e30
+        let workers = SampleWorkers(network: runaway, backend: .reference, threads: 1, eventLimit: 200_000)
+        func secondsToFail(_ inputs: [InputSpikes]) -> Double {
+            let clock = ContinuousClock()
+            var message = ""
+            let elapsed = clock.measure {
+                do throws(EmulatorError) { _ = try workers.evaluate(inputs, loss: .timeToFirstSpike(), gradients: nil) } catch { message = error.message }
+            }
+            #expect(message.hasPrefix("sample 0 of the batch could not be simulated: the trial exceeded"), "\(message)")
+            let c = elapsed.components
+            return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+        }
+        let one = secondsToFail([Self.samples[0]])
+        let many = secondsToFail(Array(repeating: Self.samples[0], count: 40))
+        #expect(many < 8 * one, "40 runaway samples took \(many) s to fail, one took \(one) s")
+    }
+
     @Test func classifyRejectsSamplesThatDoNotFit() throws {
         var configuration = TrainingConfiguration()
         configuration.batchSize = 4
