@@ -22,6 +22,13 @@ enum OutputPath {
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             return "\(path) is not a regular file (a device, pipe or socket); write to a file"
         }
+        // A link that leads nowhere (a loop, a missing target) would be replaced, not followed.
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(path, nil) else {
+                return "\(path) is a symbolic link that cannot be followed (\(String(cString: strerror(errno))))"
+            }
+            free(resolved)
+        }
         let parent = parentDirectory(of: path)
         if !FileManager.default.fileExists(atPath: parent) { return "the directory \(parent) does not exist" }
         if !isDirectory(parent) { return "\(parent) is not a directory" }

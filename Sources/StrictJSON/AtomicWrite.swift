@@ -17,7 +17,8 @@ public enum AtomicWrite {
     /// ones, never a part: the bytes go to `.NAME.PID.partial` in the same directory, are flushed
     /// to the disk (`fsync`), and the file is renamed over the old one (atomic within a file
     /// system). A symbolic link is followed; a path that is not a regular file (a directory, a
-    /// device, a pipe) is refused.
+    /// device, a pipe) is refused, and so is a link that cannot be followed (a loop, or a target
+    /// that does not exist): replacing it would lose the link.
     ///
     /// While it is written the temporary file is registered for
     /// ``removeInterruptedTemporaryFile()``, which a program's signal handler can call.
@@ -29,7 +30,13 @@ public enum AtomicWrite {
         // destroy it (`--save /dev/null` as root).
         var path = given
         var status = stat()
-        if lstat(given, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(given, nil) {
+        if lstat(given, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(given, nil) else {
+                let code = errno
+                throw NSError(
+                    domain: NSPOSIXErrorDomain, code: Int(code),
+                    userInfo: [NSLocalizedDescriptionKey: "\(given) is a symbolic link that cannot be followed (\(String(cString: strerror(code))))"])
+            }
             path = String(cString: resolved)
             free(resolved)
         }

@@ -36,6 +36,17 @@ struct OutputSafetyTests {
     }
 
     /// `run --csv DIR` where one of the four files it writes is the network or the input.
+    /// An output path that is a symbolic link leading nowhere (a loop) is refused before any
+    /// work, and the link stays.
+    @Test func anOutputLinkThatCannotBeFollowedIsRefused() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: directory + "/a.json", withDestinationPath: "b.json")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/b.json", withDestinationPath: "a.json")
+        expectError(["init-network", "--sizes", "2,2", "--out", directory + "/a.json"], code: 1,
+            "cannot write \(directory)/a.json (--out): \(directory)/a.json is a symbolic link that cannot be followed (")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/a.json") == "b.json")
+    }
+
     @Test func runCSVOverAnInputIsRefused() {
         let directory = temporaryDirectory()
         let network = directory + "/spikes.csv"

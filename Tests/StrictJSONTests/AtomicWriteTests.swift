@@ -62,6 +62,21 @@ struct AtomicWriteTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["fifo", "link.json", "target.json"])
     }
 
+    /// A symbolic link that cannot be followed — a loop, or one whose target's directory does not
+    /// exist — is refused and stays as it was (a rename would have replaced the link).
+    @Test func refusesSymbolicLinksThatCannotBeFollowed() throws {
+        let directory = scratch()
+        try FileManager.default.createSymbolicLink(atPath: directory + "/a", withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/b", withDestinationPath: "a")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/dangling", withDestinationPath: "missing/x.json")
+        for (name, target) in [("a", "b"), ("dangling", "missing/x.json")] {
+            let error = #expect(throws: NSError.self) { try JSONFile.writeAtomically("x", to: directory + "/" + name) }
+            #expect(error?.localizedDescription.hasPrefix("\(directory)/\(name) is a symbolic link that cannot be followed (") == true, "\(String(describing: error))")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + name) == target)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a", "b", "dangling"])
+    }
+
     /// With no write in progress, the signal-handler hook does nothing.
     @Test func removingWithoutAWriteInProgressTouchesNothing() throws {
         let directory = scratch()
