@@ -82,12 +82,14 @@ let gradCommand = Command(
 
         var simulator = ReferenceSimulator(network: network)
         var evaluation = simulator.gradient(input: input, loss: loss)
-        if simulator.eventLimitReached { throw CLIError.failure(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)) }
+        if simulator.eventLimitReached {
+            throw CLIError.failure("the gradient of \(networkPath) failed: " + runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes))
+        }
         let finite = evaluation.value.isFinite && simulator.gradients.weights.allSatisfy { $0.allSatisfy(\.isFinite) }
             && simulator.gradients.delays.allSatisfy { $0?.allSatisfy(\.isFinite) ?? true }
         guard finite else {
             throw CLIError.failure(
-                "the \(loss.name) loss or its gradient overflowed (loss \(evaluation.value)): its parameters (--tau0, --tau1, --alpha) or the network's activity put it beyond double precision")
+                "\(networkPath): the \(loss.name) loss or its gradient overflowed (loss \(evaluation.value)): its parameters (--tau0, --tau1, --alpha) or the network's activity put it beyond double precision")
         }
         var gradients = simulator.gradients
         var chipSummary: String? = nil

@@ -32,10 +32,12 @@ let simulateCommand = Command(
         """,
     run: { arguments, console in
         let json = try arguments.flag("json")
-        let (network, input, _, _) = try loadNetworkAndInput(&arguments)
+        let (network, input, networkPath, _) = try loadNetworkAndInput(&arguments)
         var simulator = ReferenceSimulator(network: network)
         simulator.forward(input)
-        if simulator.eventLimitReached { throw CLIError.failure(runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes)) }
+        if simulator.eventLimitReached {
+            throw CLIError.failure("simulating \(networkPath) failed: " + runawayMessage(limit: simulator.eventLimit, spikes: simulator.spikes))
+        }
         let trains = simulator.spikeTrains()
         if json {
             var object = JSONObject()

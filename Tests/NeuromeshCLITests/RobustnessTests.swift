@@ -226,7 +226,7 @@ struct GradOverflowTests {
         #expect(runCLI(["init-network", "--sizes", "5,8,3", "--seed", "1", "--init", "yinyang", "--out", network]).code == 0)
         #expect(runCLI(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs"]).code == 0)
         expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--tau1", "1e-300"], code: 1, "overflowed")
-        expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--alpha", "1e308"], code: 1, "overflowed")
+        expectError(["grad", "--network", network, "--yinyang", "0", "--loss", "ttfs", "--alpha", "1e308"], code: 1, "\(network): the ttfs loss or its gradient overflowed")
     }
 }
 
