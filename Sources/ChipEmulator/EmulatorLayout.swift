@@ -38,7 +38,8 @@ struct EmulatorLayout: Sendable {
     /// For projection p and core c: the ranges of global target neurons of p on c.
     let targets: [[Int32: [Range<Int>]]]
     let stages: [Stage]
-    /// Stage of (core, level).
+    /// Stage of (core, level), keyed by `core × levels + level` (`levels`: one more than the
+    /// highest level, so that no two pairs share a key however deep the network).
     let stageIndex: [Int: Int]
     /// For projection p and core c (slot `p * (coreCount + 1) + c`): the target ranges of p on c
     /// (no list if none) and the stage they belong to (−1 if none) — flat tables for the hot path.
@@ -123,7 +124,8 @@ struct EmulatorLayout: Sendable {
         // Stages.
         var stageIndex: [Int: Int] = [:]
         var stages: [Stage] = []
-        func key(_ core: Int, _ level: Int) -> Int { core &* 4096 &+ level }
+        let levels = (level.max() ?? 0) + 1
+        func key(_ core: Int, _ level: Int) -> Int { core * levels + level }
         for (p, population) in network.populations.enumerated() where population.kind != .input {
             for n in start[p]..<(start[p] + population.size) {
                 let k = key(Int(coreOf[n]), level[p])
