@@ -101,4 +101,42 @@ struct LoopLayoutTests {
             #expect(error.message.contains("loop of projections") && error.message.contains("on one core"), "\(error.message)")
         }
     }
+
+    /// Stages are keyed by (core, level) however deep the network: a chain of 4,097 populations
+    /// puts its last population at level 4,097, and on core 0 it once shared a stage with level 1
+    /// on core 1 (the key was `core × 4096 + level`), so the short branch's neuron there never
+    /// spiked — and the report still said the run was exact.
+    @Test func levelsBeyond4096KeepTheirOwnStages() throws {
+        var chip = loadChip("tiny.json")
+        chip.core.neuronsMax = 8192
+        chip.core.synapseMemoryBytes = 1 << 20
+        let depth = 4097
+        let parameters = NeuronParameters(tauMem: 20e-3, tauSyn: 5e-3, threshold: 1, reset: 0)
+        // in → a1 → … → a4097 → out, and in → b → out; populations 1…4097 are a1…a4097.
+        var populations = [Population(name: "in", kind: .input, size: 1)]
+        populations += (1...depth).map { Population(name: "a\($0)", kind: .lif, size: 1, parameters: parameters) }
+        populations += [Population(name: "b", kind: .lif, size: 1, parameters: parameters), Population(name: "out", kind: .lif, size: 1, parameters: parameters)]
+        let (b, out) = (depth + 1, depth + 2)
+        func projection(_ source: Int, _ target: Int, _ weight: Double) -> Projection {
+            Projection(source: PopulationID(source), target: PopulationID(target), sourceSize: 1, targetSize: 1, weights: [weight])
+        }
+        var projections = (0..<depth).map { projection($0, $0 + 1, 10) }
+        projections += [projection(0, b, 10), projection(b, out, 0.7), projection(depth, out, 0.7)]
+        let network = Network(populations: populations, projections: projections, duration: 0.05, output: PopulationID(out))
+        // a4097 (level 4097) on core 0, b (level 1) on core 1, the rest of the chain on core 2.
+        var cores = [[CoreID]](repeating: [CoreID(2)], count: populations.count)
+        cores[0] = []
+        cores[depth] = [CoreID(0)]
+        cores[b] = [CoreID(1)]
+        cores[out] = [CoreID(3)]
+        let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .explicit(Placement(cores: cores)))
+        let input = InputSpikes(times: [[0.001]])
+        var emulator = try Emulator(network: network, mapping: mapping)
+        let result = try emulator.run(input)
+        var reference = ReferenceSimulator(network: network)
+        reference.forward(input)
+        #expect(reference.spikeTrains().trains[b] != [[]])
+        #expect(result.spikes == reference.spikeTrains())
+        #expect(result.isExact)
+    }
 }
