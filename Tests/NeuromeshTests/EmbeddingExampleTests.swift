@@ -19,7 +19,7 @@ struct EmbeddingExampleTests {
                 sizes: [5, 40, 3], inits: [WeightInit(mean: 1.5, std: 0.78), WeightInit(mean: 0.93, std: 0.1)], duration: 0.05, seed: 1),
             to: file)
 
-        // --- The README's example (with `file` for "yinyang-net.json") ---
+        // --- The README's example (with `file` for "yinyang-trained.json") ---
         let network = try NetworkFile.load(file)
         let input = InputSpikes(times: [[0.001], [0.02], [0.029], [0.01], [0]], label: 0)
 
