@@ -86,17 +86,7 @@ struct EmulatorLayout: Sendable {
         let component = Self.components(
             count: network.populations.count,
             edges: network.projections.filter(withinWindow).map { ($0.source.rawValue, $0.target.rawValue) })
-        var level = Array(repeating: -1, count: network.populations.count)
-        func levelOf(_ p: Int) -> Int {
-            if level[p] >= 0 { return level[p] }
-            var l = network.populations[p].kind == .input ? 0 : 1
-            for q in network.projections where component[q.target.rawValue] == component[p] && component[q.source.rawValue] != component[p] && withinWindow(q) {
-                l = max(l, levelOf(q.source.rawValue) + 1)
-            }
-            for r in network.populations.indices where component[r] == component[p] { level[r] = l }
-            return l
-        }
-        for p in network.populations.indices { _ = levelOf(p) }
+        let level = Self.levels(network: network, component: component, withinWindow: withinWindow)
         populationLevel = level
 
         // Targets of each projection per core, as ranges of consecutive neurons.
@@ -113,10 +103,11 @@ struct EmulatorLayout: Sendable {
         }
         self.targets = targets
 
+        var outgoingProjections = Array(repeating: [Int](), count: network.populations.count)
+        for (index, projection) in network.projections.enumerated() { outgoingProjections[projection.source.rawValue].append(index) }
         var destinations: [[[Int32]]] = []
         for (p, population) in network.populations.enumerated() {
-            let outgoing = network.projections.indices.filter { network.projections[$0].source.rawValue == p }
-            let allTargets = Set(outgoing.flatMap { targets[$0].keys })
+            let allTargets = Set(outgoingProjections[p].flatMap { targets[$0].keys })
             destinations.append((0..<population.size).map { i in allTargets.filter { $0 != coreOf[start[p] + i] }.sorted() })
         }
         self.destinations = destinations
@@ -187,26 +178,78 @@ struct EmulatorLayout: Sendable {
         usedCores = Set(coreOf.map(Int.init)).subtracting([coreCount]).sorted()
 
         // Waves: longest path over same-window stage edges; a cycle is an error.
-        var depth = Array(repeating: -1, count: stages.count)
-        var onPath = Array(repeating: false, count: stages.count)
         let port = portStage
-        func waveOf(_ s: Int) throws(EmulatorError) -> Int {
-            if depth[s] >= 0 { return depth[s] }
-            if onPath[s] {
-                throw EmulatorError(
-                    "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection, or a loop of projections between populations, whose neurons sit on different cores needs, on one of its projections, delays all longer than the chip's window (\(window) s; exactly one window is not enough), or its neurons on one core")
-            }
-            onPath[s] = true
-            var w = s == port ? 0 : 1
-            // (In sorted order, so that a cycle is reported at the same core on every run.)
-            for u in sameSorted[s] { w = max(w, try waveOf(u) + 1) }
-            onPath[s] = false
-            depth[s] = w
-            return w
+        wave = try Self.longestPaths(upstream: sameSorted, base: { $0 == port ? 0 : 1 }) { (s: Int) throws(EmulatorError) in
+            throw EmulatorError(
+                "cores depend on each other within one window (at core \(stages[s].core)): a recurrent projection, or a loop of projections between populations, whose neurons sit on different cores needs, on one of its projections, delays all longer than the chip's window (\(window) s; exactly one window is not enough), or its neurons on one core")
         }
-        for s in stages.indices { _ = try waveOf(s) }
-        self.wave = depth
-        waves = (depth.max() ?? 0) + 1
+        waves = (wave.max() ?? 0) + 1
+    }
+}
+
+extension EmulatorLayout {
+    /// Every population's level: 0 for an input, otherwise 1 + the highest level of the
+    /// populations that drive its component (`component`) from another component through a
+    /// projection delivering within a window — the longest path over the graph of components,
+    /// which has no cycles. Kahn's order over the components: linear in populations and
+    /// projections, and without recursion (a chain of populations can be arbitrarily long).
+    static func levels(network: Network, component: [Int], withinWindow: (Projection) -> Bool) -> [Int] {
+        let count = (component.max() ?? -1) + 1
+        var level = Array(repeating: 1, count: count)
+        for (p, population) in network.populations.enumerated() where population.kind == .input { level[component[p]] = 0 }
+        var successors = Array(repeating: [Int](), count: count)
+        var pending = Array(repeating: 0, count: count)
+        for projection in network.projections where withinWindow(projection) {
+            let (from, to) = (component[projection.source.rawValue], component[projection.target.rawValue])
+            guard from != to else { continue }
+            successors[from].append(to)
+            pending[to] += 1
+        }
+        var ready = (0..<count).filter { pending[$0] == 0 }
+        while let c = ready.popLast() {
+            for d in successors[c] {
+                level[d] = max(level[d], level[c] + 1)
+                pending[d] -= 1
+                if pending[d] == 0 { ready.append(d) }
+            }
+        }
+        return component.map { level[$0] }
+    }
+
+    /// The longest-path depth of every vertex: `base(v)`, or 1 + the deepest of `upstream[v]`
+    /// when that is more. Depth-first from each vertex in turn, visiting upstream vertices in
+    /// their listed order (so a cycle is found at the same vertex on every run, and `cycle` is
+    /// called with it); iterative, so long chains cannot overflow the stack.
+    static func longestPaths(
+        upstream: [[Int]], base: (Int) -> Int, cycle: (Int) throws(EmulatorError) -> Never
+    ) throws(EmulatorError) -> [Int] {
+        var depth = Array(repeating: -1, count: upstream.count)
+        var onPath = Array(repeating: false, count: upstream.count)
+        for root in upstream.indices where depth[root] < 0 {
+            // (vertex, next upstream position, depth so far)
+            var work = [(vertex: root, next: 0, depth: base(root))]
+            onPath[root] = true
+            while let top = work.last {
+                let list = upstream[top.vertex]
+                if top.next < list.count {
+                    work[work.count - 1].next += 1
+                    let u = list[top.next]
+                    if depth[u] >= 0 {
+                        work[work.count - 1].depth = max(top.depth, depth[u] + 1)
+                    } else {
+                        if onPath[u] { try cycle(u) }
+                        onPath[u] = true
+                        work.append((u, 0, base(u)))
+                    }
+                    continue
+                }
+                work.removeLast()
+                onPath[top.vertex] = false
+                depth[top.vertex] = top.depth
+                if !work.isEmpty { work[work.count - 1].depth = max(work[work.count - 1].depth, top.depth + 1) }
+            }
+        }
+        return depth
     }
 }
 
