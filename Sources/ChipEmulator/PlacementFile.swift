@@ -20,6 +20,10 @@ import StrictJSON
 /// when present it must equal the chip's `name`. Every neuron of every non-input population
 /// must be placed exactly once; input populations are injected through the I/O port and
 /// cannot be placed.
+///
+/// A `neuromesh-mapping/1` report (``Mapping/encode()``, `neuromesh map --json`) is read as a
+/// placement too: its `chip` and `placement` members are those of a placement file, and its other
+/// members (the report's capacities and loads) are not read.
 public enum PlacementFile {
     public static let format = "neuromesh-placement/1"
 
@@ -35,7 +39,12 @@ public enum PlacementFile {
         var segments: [PlacementSegment] = []
         if let object = root.object() {
             if let node = object.required("format"), let text = node.string(), text != format {
-                node.report("unsupported format \"\(text)\" (this version reads \"\(format)\")")
+                if text == Mapping.format {
+                    object.ignore(
+                        "strategy", "learning", "spikes_per_neuron", "cores_total", "cores_used", "capacity_per_core", "unchecked_limits", "cores")
+                } else {
+                    node.report("unsupported format \"\(text)\" (this version reads \"\(format)\", or a \"\(Mapping.format)\" report of `neuromesh map --json`)")
+                }
             }
             if let node = object.optional("chip"), let name = node.string(), name != chip.name {
                 node.report("this placement is for chip \"\(name)\", not \"\(chip.name)\"")

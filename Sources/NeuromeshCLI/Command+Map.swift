@@ -34,7 +34,8 @@ let mapCommand = Command(
                                    (default 1; at most 1000000); needs a --learning mode other
                                    than inference, as the spike log is checked only when learning
           --json                   print a neuromesh-mapping/1 JSON object instead of tables;
-                                   its "placement" array can be saved as a placement file
+                                   saved to a file, --placement reads it back (its
+                                   "placement" array can also be edited)
 
         Exit status: 0 mapped, 1 an input file is invalid or the network does not fit (every
         exceeded capacity is printed as "core N: LIMIT: needs X, capacity Y"), 2 wrong arguments.

@@ -17,7 +17,8 @@ struct PlacementOptions {
                                    cores on the chip) consecutive cores, after the cores of the
                                    population before it (more parallelism, more fan-out)
           --placement FILE         an explicit placement (neuromesh-placement/1; see
-                                   chips/README.md) instead of a strategy
+                                   chips/README.md, or the output of map --json) instead of
+                                   a strategy
         """
 
     /// Reads `--strategy` and `--placement`; they cannot be combined.

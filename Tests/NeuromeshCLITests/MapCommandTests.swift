@@ -42,6 +42,19 @@ struct MapCommandTests {
         guard case .object(let second) = try JSONParser.parse(again.out) else { return }
         #expect(second["cores"] == object["cores"])
         #expect(second["strategy"] == "placement file")
+        // The saved report itself reads back as a placement, for map and run; its chip is checked.
+        let reportPath = directory + "/mapping.json"
+        write(result.out, to: reportPath)
+        let fromReport = runCLI(["map", "--chip", chip("tiny.json"), "--network", network, "--placement", reportPath, "--learning", "sgd", "--json"])
+        #expect(fromReport.code == 0, "\(fromReport.err)")
+        guard case .object(let third) = try JSONParser.parse(fromReport.out) else { return }
+        #expect(third["cores"] == object["cores"])
+        #expect(runCLI(["run", "--chip", chip("tiny.json"), "--network", network, "--placement", reportPath, "--yinyang", "0"]).code == 0)
+        expectError(["map", "--chip", chip("loihi.json"), "--network", network, "--placement", reportPath], code: 1,
+            "\(reportPath): /chip: this placement is for chip \"tiny-2x2\"")
+        write(result.out.replacingOccurrences(of: "neuromesh-mapping/1", with: "neuromesh-mapping/2"), to: reportPath)
+        expectError(["map", "--chip", chip("tiny.json"), "--network", network, "--placement", reportPath], code: 1,
+            "unsupported format \"neuromesh-mapping/2\"")
     }
 
     @Test func aNetworkThatDoesNotFitNamesCoreLimitNeedAndCapacity() {
