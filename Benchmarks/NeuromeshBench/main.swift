@@ -5,9 +5,11 @@ import StrictJSON
 
 let usage = """
     USAGE: neuromesh-bench [--json] [--filter SUBSTRING] [--samples N] [--quick] [--threads N] [--data-dir DIR]
+           neuromesh-bench --list
 
-    Measures synaptic events per second, forward + backward, of each workload: one untimed
-    warm-up repetition, then N timed repetitions; the median is reported.
+    Measures synaptic events per second of each workload — forward + backward for the
+    functional and training workloads, the forward pass alone for the forward-* ones: one
+    untimed warm-up repetition, then N timed repetitions; the median is reported.
 
     A synaptic event is one spike reaching one synapse (one arrival at one target neuron). The
     forward count of a sample is the sum over its spikes of the number of targets of the spike's

@@ -116,7 +116,8 @@ public enum PlacementFile {
                 runs.append(start == i - 1 ? "\(start)" : "\(start)...\(i - 1)")
             }
             if !runs.isEmpty {
-                node.report("neurons \(runs.joined(separator: ", ")) of population \"\(shape[population].name)\" are not placed")
+                let one = runs.count == 1 && !runs[0].contains(".")
+                node.report("\(one ? "neuron" : "neurons") \(runs.joined(separator: ", ")) of population \"\(shape[population].name)\" \(one ? "is" : "are") not placed")
             }
         }
     }

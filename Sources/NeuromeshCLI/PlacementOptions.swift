@@ -15,7 +15,8 @@ struct PlacementOptions {
           --strategy fill|spread   fill (default): cores in order, each filled before the next;
                                    spread: each population divided evenly over min(neurons,
                                    cores on the chip) consecutive cores, after the cores of the
-                                   population before it (more parallelism, more fan-out)
+                                   population before it, back at core 0 after the last (more
+                                   parallelism, more fan-out)
           --placement FILE         an explicit placement (neuromesh-placement/1; see
                                    chips/README.md, or the output of map --json) instead of
                                    a strategy

@@ -55,6 +55,7 @@ struct PlacementFileTests {
         ("/placement/2/core", "4", "/placement/2/core", "expected a core: its number, or {"),
         ("/placement/2/cores", 4, "/placement/2/cores", "unknown member"),
         ("/placement/4", nil, "/placement", "neurons 1...2 of population \"out\" are not placed"),
+        ("/placement/3", nil, "/placement", "neuron 0 of population \"out\" is not placed"),
     ] as [(String, JSONValue?, String, String)])
     func rejectsWithThePath(pointer: String, value: JSONValue?, path: String, fragment: String) {
         do {
