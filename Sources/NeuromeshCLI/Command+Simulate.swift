@@ -47,7 +47,7 @@ let simulateCommand = Command(
             if let readouts = readoutJSON(simulator) { object["readouts"] = readouts }
             console.out(JSONWriter.string(.object(object)))
         } else {
-            console.out("Simulated \(formatMilliseconds(network.duration)) ms: \(trains.totalSpikes - input.times.reduce(0) { $0 + $1.count }) spikes\n")
+            console.out("Simulated \(formatMilliseconds(network.duration)) ms: \(counted(trains.totalSpikes - input.times.reduce(0) { $0 + $1.count }, "spike"))\n")
             console.out(SpikeOutput.text(trains, network: network))
             if !simulator.readouts.maxValue.isEmpty {
                 console.out("readouts (\(network.populations[network.output.rawValue].name)):\n")

@@ -15,8 +15,8 @@ func emulationReportText(_ result: EmulationResult, network: Network, mapping: M
         .reduce(0) { $0 + result.spikes.trains[$1].reduce(0) { $0 + $1.count } }
     var out = "\(networkPath) on chip \"\(chip.name)\" (\(mapping.strategy)): "
     out += "\(groupedDigits(mapping.shape.placedNeuronCount)) neurons on \(result.usedCores.count) of \(groupedDigits(chip.mesh.coreCount)) cores, \(chip.time.sync.mode.rawValue) sync\n"
-    out += "Model time \(formatMilliseconds(network.duration)) ms in \(groupedDigits(result.windows)) windows of \(siText(chip.time.window, "s")); "
-    out += "\(groupedDigits(result.inputSpikes)) input spikes, \(groupedDigits(outputSpikes)) spikes\n"
+    out += "Model time \(formatMilliseconds(network.duration)) ms in \(groupedDigits(result.windows)) window\(result.windows == 1 ? "" : "s") of \(siText(chip.time.window, "s")); "
+    out += "\(groupedDigits(result.inputSpikes)) input spike\(result.inputSpikes == 1 ? "" : "s"), \(groupedDigits(outputSpikes)) spike\(outputSpikes == 1 ? "" : "s")\n"
 
     for phase in result.activePhases {
         let phaseEnergy = result.energy(phase: phase)

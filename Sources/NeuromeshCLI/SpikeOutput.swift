@@ -18,7 +18,7 @@ enum SpikeOutput {
             let counts = trains.trains[p].map(\.count)
             let total = counts.reduce(0, +)
             let active = counts.filter { $0 > 0 }.count
-            out += "\(population.name) (\(population.kind.rawValue), \(population.size) neurons): \(total) spikes, \(active) neurons active\n"
+            out += "\(population.name) (\(population.kind.rawValue), \(counted(population.size, "neuron"))): \(counted(total, "spike")), \(counted(active, "neuron")) active\n"
             var shown = 0
             for (n, times) in trains.trains[p].enumerated() where !times.isEmpty {
                 if shown == limit {

@@ -73,3 +73,6 @@ func percentText(_ fraction: Double) -> String {
 
 /// A number with up to 4 significant digits.
 func shortNumber(_ x: Double) -> String { x == 0 ? "0" : String(format3: x) }
+
+/// `count` and a noun in the matching number: "1 neuron", "2 neurons" (plural by adding "s").
+func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

@@ -173,6 +173,26 @@ struct ModelCommandsTests {
         #expect(hidden["population"] == "hidden")
         #expect(trains.count == 4)
         #expect(spikes.count == 2)
+        // The text listing counts each population's spikes and active neurons, in agreement
+        // with the JSON (and in the right number: "1 neuron", "2 neurons").
+        #expect(capture.run(["simulate", "--network", network, "--input", input]) == 0)
+        for case .object(let population) in spikes {
+            guard case .string(let name) = population["population"], case .array(let times) = population["times_s"] else { continue }
+            let counts = times.map { value -> Int in
+                if case .array(let train) = value { return train.count }
+                return 0
+            }
+            let total = counts.reduce(0, +)
+            let active = counts.filter { $0 > 0 }.count
+            let line = "\(name) (lif, \(counts.count) neurons): \(total) spike\(total == 1 ? "" : "s"), \(active) neuron\(active == 1 ? "" : "s") active"
+            #expect(capture.out.contains(line), "\(line) not in \(capture.out)")
+        }
+        let single = try String(contentsOfFile: network, encoding: .utf8).replacingOccurrences(of: "\"size\": 2", with: "\"size\": 1")
+            .replacingOccurrences(of: "[[7.0, 5.0, 3.0, 6.0], [4.0, 6.5, 6.0, 2.5]]", with: "[[7.0, 5.0, 3.0, 6.0]]")
+        let singleNetwork = write(single, "single.json", in: directory)
+        let unlabelled = write(Self.handWrittenInput.replacingOccurrences(of: ", \"label\": 1", with: ""), "unlabelled.json", in: directory)
+        #expect(capture.run(["simulate", "--network", singleNetwork, "--input", unlabelled]) == 0, "\(capture.err)")
+        #expect(capture.out.contains("decision (lif, 1 neuron): "), "\(capture.out)")
     }
 
     @Test func malformedFilesFailWithTheFileAndJSONPath() {
