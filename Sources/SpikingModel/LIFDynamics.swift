@@ -247,7 +247,11 @@ public struct LIFConstants: Sendable, Equatable {
         let nb = Double(n) * b
         var y = (threshold - v0) / (i0 - v0)  // the first Newton step from y = 0
         let curvatureFactor = Double(n * (n - 1)) * -b
-        for _ in 0..<100 {
+        // A first step below half an ulp of 1 is already the crossing to double precision (the
+        // step's relative error is O(y)), and the loop could not refine it: x = 1 − y would round
+        // to 1. (Only currents ≳ 2⁵³ (ϑ − V0) get here; with I0 near the largest double the loop
+        // once took all its steps, each a whole y, at every crossing.)
+        for _ in 0..<(y < 0x1p-53 ? 0 : 100) {
             guard y < 1 else { return nil }
             let x = 1 - y
             var xn2 = 1.0  // x^(n−2)

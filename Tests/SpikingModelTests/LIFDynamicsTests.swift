@@ -48,6 +48,25 @@ struct LIFDynamicsTests {
         #expect(c.nextCrossingByRootFinding(v0: 0, i0: 30, horizon: 1e-7) == nil)
     }
 
+    /// Currents so large that the crossing's `y = 1 − e^{−u/τm}` is below half an ulp of 1: the
+    /// first Newton step `(ϑ − V0)/(I0 − V0)` is the crossing to double precision (the loop, which
+    /// works on `x = 1 − y`, would round x to 1 and add a whole y per step). Up to the largest
+    /// current, the crossing is that step, so it scales as 1/I0.
+    @Test(arguments: [3.0, 4.0, 7.0])
+    func polynomialCrossingOfAHugeCurrentIsTheFirstStep(ratio: Double) {
+        let tauSyn = 0x1p-8
+        let c = LIFConstants(NeuronParameters(tauMem: ratio * tauSyn, tauSyn: tauSyn, threshold: 1, reset: 0))
+        for (v0, i0) in [(0.0, 1e17), (0.5, 3e20), (-2.0, 1e30), (0.0, 1e200), (0.25, 1e308)] {
+            let y = (1 - v0) / (i0 - v0)
+            let u = c.nextCrossingByPolynomial(v0: v0, i0: i0, horizon: 1)
+            #expect(u == -c.tauMem * log1p(-y), "V0 \(v0), I0 \(i0): \(String(describing: u))")
+        }
+        // At the threshold of the rule (y just above 2⁻⁵³) the loop still agrees with the step.
+        let i0 = 0x1p52 * 0.99
+        let u = c.nextCrossingByPolynomial(v0: 0, i0: i0, horizon: 1)!
+        #expect(abs(u / (c.tauMem / i0) - 1) <= 1e-12)
+    }
+
     /// The crossing is where V first reaches ϑ: below just before, at ϑ to double precision.
     @Test(arguments: [(20e-3, 5e-3), (10e-3, 5e-3), (8e-3, 8e-3), (5e-3, 20e-3)])
     func crossingIsTheFirstThresholdPassage(tauMem: Double, tauSyn: Double) {
