@@ -49,18 +49,24 @@ struct CoreLoads {
     let options: MappingOptions
     /// `counts[core][population]`.
     var counts: [[Int]]
+    /// Per population: the projections onto it, in network order (listed once, so that the
+    /// per-neuron checks of `fill` do not scan every projection).
+    let incoming: [[NetworkShape.ProjectionShape]]
 
     init(shape: NetworkShape, chip: ChipSpec, options: MappingOptions) {
         self.shape = shape
         self.chip = chip
         self.options = options
         counts = Array(repeating: Array(repeating: 0, count: shape.populations.count), count: chip.mesh.coreCount)
+        var incoming = Array(repeating: [NetworkShape.ProjectionShape](), count: shape.populations.count)
+        for projection in shape.projections { incoming[projection.target.rawValue].append(projection) }
+        self.incoming = incoming
     }
 
     /// Bits of synapse memory one neuron of `population` needs.
     func synapseBits(perNeuronOf population: PopulationID) -> Int {
         let stateBits = options.learning.stateWordsPerSynapse * (chip.core.learningStateBits ?? 0)
-        return shape.projections.filter { $0.target == population }.reduce(0) { sum, projection in
+        return incoming[population.rawValue].reduce(0) { sum, projection in
             let delayBits = projection.hasDelays ? (chip.core.delayBits ?? 0) : 0
             return sum + shape[projection.source].size * (chip.core.weightBits + delayBits + stateBits)
         }
@@ -68,7 +74,7 @@ struct CoreLoads {
 
     /// Populations whose neurons feed `population`.
     func sources(of population: PopulationID) -> Set<PopulationID> {
-        Set(shape.projections.filter { $0.target == population }.map(\.source))
+        Set(incoming[population.rawValue].map(\.source))
     }
 
     func inputAxons(onto populations: Set<PopulationID>) -> Int {
