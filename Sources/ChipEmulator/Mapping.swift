@@ -130,6 +130,7 @@ public struct Mapping: Sendable {
         var feeding = Set<PopulationID>()
         for population in shape.populationIDs where shape.isPlaced(population) {
             let bitsPerNeuron = loads.synapseBits(perNeuronOf: population)
+            let fanIn = shape.fanIn(of: population)
             let size = shape[population].size
             var neuron = 0
             while neuron < size {
@@ -140,7 +141,7 @@ public struct Mapping: Sendable {
                 let axons = loads.inputAxons(onto: present)
                 let trial = CoreUsage(
                     core: CoreID(core), neurons: neurons + 1, synapses: 0, synapseMemoryBytes: (bits + bitsPerNeuron + 7) / 8,
-                    inputAxons: axons, maxSynapsesPerNeuron: shape.fanIn(of: population), maxCoresPerNeuron: 0, fanOutEdges: 0,
+                    inputAxons: axons, maxSynapsesPerNeuron: fanIn, maxCoresPerNeuron: 0, fanOutEdges: 0,
                     spikeLogEntries: loads.expectedLogEntries(neurons: neurons + 1, axons: axons))
                 let problems = chip.violations(of: trial, learning: learning)
                 if problems.isEmpty {
