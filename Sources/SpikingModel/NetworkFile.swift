@@ -67,10 +67,10 @@ public enum NetworkFile {
         var projections: [Projection] = []
         if let list = object.required("projections")?.array(), populationsValid {
             // Each name's population (the first of that name), looked up once per projection end.
-            var index: [String: Int] = [:]
-            for (p, population) in populations.enumerated() where index[population.name] == nil { index[population.name] = p }
+            var positions: [String: Int] = [:]
+            for (p, population) in populations.enumerated() where positions[population.name] == nil { positions[population.name] = p }
             for node in list {
-                if let projection = decodeProjection(node, populations: populations, index: index) { projections.append(projection) }
+                if let projection = decodeProjection(node, populations: populations, positions: positions) { projections.append(projection) }
             }
         }
 
@@ -130,14 +130,14 @@ public enum NetworkFile {
             parameters: NeuronParameters(tauMem: tauMem, tauSyn: tauSyn, threshold: threshold, reset: reset))
     }
 
-    /// One projection; `index` gives the position in `populations` of the first population of
-    /// each name.
-    static func decodeProjection(_ node: JSONNode, populations: [Population], index: [String: Int]) -> Projection? {
+    /// One projection; `positions` gives the position in `populations` of the first population
+    /// of each name.
+    static func decodeProjection(_ node: JSONNode, populations: [Population], positions: [String: Int]) -> Projection? {
         guard let object = node.object() else { return nil }
         defer { object.finish() }
         func population(_ key: String) -> Int? {
             guard let field = object.required(key), let name = field.string() else { return nil }
-            guard let index = index[name] else {
+            guard let index = positions[name] else {
                 field.report("no population is named \"\(name)\"")
                 return nil
             }
