@@ -162,7 +162,7 @@ func runDataset(_ dataset: String, chipPath: String, placement: PlacementOptions
         ]))))
         return 0
     }
-    var text = "\(networkPath) on chip \"\(chip.name)\": \(summary.samples) sample\(summary.samples == 1 ? "" : "s") of the \(samples.name) \(splitName) split\n"
+    var text = "\(networkPath) on chip \"\(chip.name)\": \(counted(summary.samples, "sample")) of the \(samples.name) \(splitName) split\n"
     let classification = summary.classification
     let how = readout.map { "the largest readout \($0 == .maxVoltage ? "max_t V" : "(1/T)∫e^{-t/T} V dt")" } ?? "the earliest output spike"
     text += "  Accuracy:            \(formatPercent(classification.accuracy)) (\(classification.correct) of \(summary.samples); class = \(how))\n"

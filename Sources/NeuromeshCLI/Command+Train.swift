@@ -264,7 +264,7 @@ let trainCommand = Command(
                     namedUnpriced = unpriced
                 }
                 if report.silentLabelSamples > 0 {
-                    line += ", \(report.silentLabelSamples) sample\(report.silentLabelSamples == 1 ? "" : "s") with a silent label neuron (no gradient; left out of the loss)"
+                    line += ", \(counted(report.silentLabelSamples, "sample")) with a silent label neuron (no gradient; left out of the loss)"
                 }
                 if report.tangentGuarded > 0 { line += ", \(report.tangentGuarded) near-tangent spikes clamped" }
                 if let lost = report.chip?.packetsDropped, lost > 0 {
