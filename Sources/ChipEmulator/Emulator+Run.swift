@@ -406,6 +406,7 @@ extension Emulator {
         var ops = CoreCounters()
         let neurons = layout.stages[stage].neurons
         let mark = Int32(w + 1)
+        let windowEnd = windowEnds[w]
         var active = 0
         while true {
             if spikes.count &+ loggedEvents >= modelEventLimit {
@@ -413,8 +414,8 @@ extension Emulator {
                 break
             }
             // The earliest event of the window: a neuron's check or spike, or a queued arrival.
-            let next = queue.first.flatMap { windowOf($0.time) <= w ? $0 : nil }
-            if let slot = schedule.first, windowOf(slot.time) <= w,
+            let next = queue.first.flatMap { $0.time < windowEnd ? $0 : nil }
+            if let slot = schedule.first, slot.time < windowEnd,
                 next.map({ ForwardEvent.precedes(slot: (neurons[slot.neuron], slot.time, slot.kind), $0) }) ?? true
             {
                 let n = neurons[slot.neuron]

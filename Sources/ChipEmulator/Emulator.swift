@@ -52,6 +52,8 @@ public struct Emulator: Sendable {
     let localIndex: [Int]
     let window: Double
     let windowCount: Int
+    /// `windowEnds[w]`: the first model time of a later window (``windowEnds(window:count:)``).
+    let windowEnds: [Double]
     let duration: Double
 
     // Hardware state.
@@ -241,6 +243,7 @@ public struct Emulator: Sendable {
         window = chip.time.window
         duration = network.duration
         windowCount = Int((network.duration / chip.time.window).rounded(.down)) + 1
+        windowEnds = Self.windowEnds(window: chip.time.window, count: windowCount)
         noc = NetworkOnChip(chip: chip)
         counters = EmulationCounters(cores: cores, routers: chip.mesh.routerCount)
         coreCounts = Array(repeating: CoreCounters(), count: cores)
@@ -298,6 +301,24 @@ public struct Emulator: Sendable {
 
     /// The window of model time `t`.
     @inline(__always) func windowOf(_ t: Double) -> Int { min(Int(t / window), windowCount - 1) }
+
+    /// For each window `w`, the smallest time `t ≥ 0` with `windowOf(t) > w` (`+∞` for the last
+    /// window), so that `windowOf(t) ≤ w ⟺ t < windowEnds[w]` for every `t ≥ 0`: `windowOf` is
+    /// non-decreasing in `t` (a correctly rounded division by a positive number is monotone), so
+    /// the times of windows up to `w` are an interval `[0, end)`. The stage loop compares with the
+    /// end instead of dividing for every event it looks at.
+    ///
+    /// The end is found from `(w + 1) · window`, moved by ulps to where `⌊t / window⌋` steps.
+    static func windowEnds(window: Double, count: Int) -> [Double] {
+        (0..<count).map { w in
+            guard w < count - 1 else { return .infinity }
+            let next = Double(w + 1)
+            var end = next * window
+            while end / window < next { end = end.nextUp }
+            while end > 0, end.nextDown / window >= next { end = end.nextDown }
+            return end
+        }
+    }
 
     /// The spike trains of the last run, per population and neuron (the shape of
     /// ``ReferenceSimulator/spikeTrains()``).

@@ -119,35 +119,65 @@
         tree.withUnsafeMutableBufferPointer { $0[leaves &+ i] = Key(time: t, kind: k, neuron: i) }
     }
 
-    /// Writes the checks of a run of neurons without bounds checks (see ``setChecks(_:_:)``).
+    /// Writes the checks of a run of neurons without bounds checks (see ``setChecks(_:_:)``): each
+    /// neuron's leaf and its parent, the first level of the tournament, from the keys in hand.
     package struct CheckWriter {
-        /// The leaves (`leaves[i]` is neuron `i`'s key).
-        fileprivate let leaves: UnsafeMutablePointer<Key>
+        /// The tree (`tree[leaves + i]` is neuron `i`'s key).
+        fileprivate let tree: UnsafeMutablePointer<Key>
+        fileprivate let leaves: Int
         fileprivate let first: Int
 
-        /// Gives neuron `first + j` (the `j`-th of the run) a check at `time`.
+        /// Gives neurons `first + j` and `first + j + 1` checks at `times`; `first + j` must be
+        /// even, so that the two are siblings: their parent is the earlier of the two, the left
+        /// one on a tie (it has the lower rank).
+        @inline(__always) package func setPair(_ j: Int, times: SIMD2<Double>) {
+            let i = first &+ j
+            assert(i & 1 == 0, "a pair starts at an even neuron")
+            let left = Key(time: times[0], kind: .check, neuron: i)
+            let right = Key(time: times[1], kind: .check, neuron: i &+ 1)
+            let node = leaves &+ i
+            tree[node] = left
+            tree[node &+ 1] = right
+            tree[node >> 1] = right.timeBits < left.timeBits ? right : left
+        }
+
+        /// Gives neuron `first + j` (the `j`-th of the run) a check at `time`; its sibling's key
+        /// is read from the tree (it may lie outside the run). (With a single leaf, the leaf is
+        /// the root and the "parent" written is the unused entry 0.)
         @inline(__always) package func set(_ j: Int, time: Double) {
-            leaves[first &+ j] = Key(time: time, kind: .check, neuron: first &+ j)
+            let i = first &+ j
+            let node = leaves &+ i
+            let key = Key(time: time, kind: .check, neuron: i)
+            tree[node] = key
+            let sibling = tree[node ^ 1]
+            tree[node >> 1] = Key.precedes(sibling, key) ? sibling : key
         }
     }
 
-    /// Lets `body` give every neuron in `range` a check (through ``CheckWriter/set(_:time:)``,
-    /// each exactly once), then brings the tree up to date: one pass over the leaves, then one
+    /// Lets `body` give every neuron in `range` a check (through ``CheckWriter/setPair(_:times:)``
+    /// or ``CheckWriter/set(_:time:)``, each neuron exactly once), then brings the tree up to date
+    /// from the second level on (the writer sets the first): one pass over the leaves, then one
     /// over the levels above them — `O(m + log n)` for `m` neurons.
     @inline(__always) package mutating func setChecks(_ range: Range<Int>, _ body: (CheckWriter) -> Void) {
         precondition(range.lowerBound >= 0 && range.upperBound <= leaves, "neurons out of range")
+        guard !range.isEmpty else { return }
         let leaves = self.leaves
-        tree.withUnsafeMutableBufferPointer { body(CheckWriter(leaves: $0.baseAddress! + leaves, first: range.lowerBound)) }
-        repair(range)
+        tree.withUnsafeMutableBufferPointer { body(CheckWriter(tree: $0.baseAddress!, leaves: leaves, first: range.lowerBound)) }
+        repair(nodes: ((leaves &+ range.lowerBound) >> 1)...((leaves &+ range.upperBound &- 1) >> 1))
     }
 
     /// Brings the tree up to date after ``setLeaf(_:time:kind:)`` on the neurons in `range`.
     package mutating func repair(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        let leaves = self.leaves
+        repair(nodes: (leaves &+ range.lowerBound)...(leaves &+ range.upperBound &- 1))
+    }
+
+    /// Brings the ancestors of `nodes` (a run of nodes of one level, themselves up to date) up to
+    /// date, level by level.
+    @inline(__always) mutating func repair(nodes: ClosedRange<Int>) {
         tree.withUnsafeMutableBufferPointer { tree in
-            var lo = (leaves &+ range.lowerBound) >> 1
-            var hi = (leaves &+ range.upperBound &- 1) >> 1
+            var lo = nodes.lowerBound >> 1
+            var hi = nodes.upperBound >> 1
             while lo >= 1 {
                 var node = lo
                 while node <= hi {

@@ -180,8 +180,10 @@ extension ReferenceSimulator {
     /// ago (the decay factors in `cache`; the common case in dense layers), their advance,
     /// `I += w` and check time are computed together and without branches, with the operations
     /// of ``NeuronState/receive(_:at:_:_:)`` and ``NeuronState/checkTime(_:end:)`` lane by lane;
-    /// otherwise each is advanced on its own. The tree is repaired once, after the run
-    /// (``NeuronSchedule/setChecks(_:_:)``).
+    /// otherwise each is advanced on its own. Pairs are siblings in the schedule's tournament
+    /// (a neuron at an odd entry at the start, or one left at the end, goes alone), so each pair
+    /// writes its parent from the two keys in hand; the levels above are repaired once, after the
+    /// run (``NeuronSchedule/setChecks(_:_:)``).
     @inline(__always) package static func deliverToLIF(
         weights: [Double], base: Int, targets: Range<Int>, time t: Double, constants c: LIFConstants, end: Double,
         state: inout [NeuronState], schedule: inout NeuronSchedule, scheduleOffset: Int
@@ -191,9 +193,20 @@ extension ReferenceSimulator {
         let lanes = LIFConstants.Lanes(c)
         weights.withUnsafeBufferPointer { weights in
             state.withUnsafeMutableBufferPointer { state in
-                schedule.setChecks((first &- scheduleOffset)..<(targets.upperBound &- scheduleOffset)) { checks in
+                let firstLeaf = first &- scheduleOffset
+                schedule.setChecks(firstLeaf..<(targets.upperBound &- scheduleOffset)) { checks in
                     var cache = DecayCache()
+                    // One neuron alone where a pair would straddle two parents in the tree.
+                    @inline(__always) func single(_ j: Int) {
+                        let n = first &+ j
+                        state[n].receive(weights[base &+ j], at: t, c, &cache)
+                        checks.set(j, time: state[n].checkTime(c, end: end))
+                    }
                     var j = 0
+                    if firstLeaf & 1 == 1 && count > 0 {
+                        single(0)
+                        j = 1
+                    }
                     while j &+ 1 < count {
                         let n = first &+ j
                         let w = SIMD2(weights[base &+ j], weights[base &+ j &+ 1])
@@ -215,15 +228,10 @@ extension ReferenceSimulator {
                         // Both anchors are at t now (a step of 0 means the anchor was at t).
                         let check = t + lanes.crossingLowerBounds(v0: v, i0: i)
                         let due = check.replacing(with: .infinity, where: .!(check .<= end))
-                        checks.set(j, time: due[0])
-                        checks.set(j &+ 1, time: due[1])
+                        checks.setPair(j, times: due)
                         j &+= 2
                     }
-                    if j < count {
-                        let n = first &+ j
-                        state[n].receive(weights[base &+ j], at: t, c, &cache)
-                        checks.set(j, time: state[n].checkTime(c, end: end))
-                    }
+                    if j < count { single(j) }
                 }
             }
         }

@@ -133,7 +133,8 @@ struct KernelEquivalenceTests {
     /// ``ReferenceSimulator/deliverToLIF(weights:base:targets:time:constants:end:state:schedule:scheduleOffset:)``
     /// (pairs of lanes, a repaired tournament) against one target at a time — ``NeuronState/receive(_:at:_:_:)``,
     /// ``NeuronState/checkTime(_:end:)`` and ``NeuronSchedule/set(_:time:kind:)`` — on targets whose
-    /// anchors differ (some at the spike time), with odd and even runs at odd and even offsets.
+    /// anchors differ (some at the spike time), with odd and even runs at odd and even offsets: the
+    /// same states and the same tournament, node for node, with single updates in between.
     @Test(arguments: parameters)
     func deliveryIsTheTargetByTargetUpdate(_ p: NeuronParameters) {
         let c = LIFConstants(p)
@@ -162,6 +163,15 @@ struct KernelEquivalenceTests {
             #expect(fastState.map(\.time.bitPattern) == plainState.map(\.time.bitPattern), "step \(step)")
             let fast = fastSchedule.first, plain = plainSchedule.first
             #expect(fast?.neuron == plain?.neuron && fast?.time.bitPattern == plain?.time.bitPattern, "step \(step)")
+            // The whole tournament, not only its root: later single updates walk up through it.
+            #expect(fastSchedule.tree.map(\.timeBits) == plainSchedule.tree.map(\.timeBits), "step \(step)")
+            #expect(fastSchedule.tree.map(\.rank) == plainSchedule.tree.map(\.rank), "step \(step)")
+            if rng.uniform() < 0.3 {
+                let n = Int(rng.uniform() * Double(count))
+                let time = rng.uniform() < 0.5 ? t + 1e-3 * rng.uniform() : .infinity
+                fastSchedule.set(n, time: time, kind: .spike)
+                plainSchedule.set(n, time: time, kind: .spike)
+            }
             // Now and then a neuron fires (its anchor moves to its own time), so anchors differ.
             if rng.uniform() < 0.3 {
                 let n = Int(rng.uniform() * Double(count))
