@@ -18,6 +18,11 @@ let allWorkloads: [Workload] = [
         maxThreads: 1,
         prepare: { try FunctionalWorkload.mnist($0) }),
     Workload(
+        name: "reference-forward-784-1000-10",
+        summary: "ReferenceSimulator forward pass only, the network and images of forward-784-1000-10-loihi: the same spikes without a chip",
+        maxThreads: 1,
+        prepare: { try FunctionalWorkload.mnistForward($0) }),
+    Workload(
         name: "forward-5-200-3-loihi",
         summary: "Emulator forward pass on chips/loihi.json, Yin-Yang 5-200-3 LIF (paper init), T = 50 ms, train split",
         maxThreads: 1,
@@ -51,12 +56,16 @@ struct FunctionalWorkload: PreparedWorkload {
     var details: [(String, JSONValue)]
     var populationNames: [String]
     var notes: [String]
+    /// Only the forward pass (no loss, no backward pass): the work every emulator workload of the
+    /// same network and inputs must do at least.
+    var forwardOnly = false
     var threads: Int { 1 }
 
-    init(network: Network, inputs: [InputSpikes], loss: Loss, details: [(String, JSONValue)], notes: [String] = []) {
+    init(network: Network, inputs: [InputSpikes], loss: Loss, details: [(String, JSONValue)], notes: [String] = [], forwardOnly: Bool = false) {
         simulator = ReferenceSimulator(network: network)
         self.inputs = inputs
         self.loss = loss
+        self.forwardOnly = forwardOnly
         populationNames = network.populations.map(\.name)
         let sizes = network.populations.map { String($0.size) }.joined(separator: "-")
         self.details = [("network", .string(sizes)), ("loss", .string(loss.name)), ("duration_s", .finite(network.duration))]
@@ -68,6 +77,20 @@ struct FunctionalWorkload: PreparedWorkload {
         var forwardEvents = 0
         var spikes = Array(repeating: 0, count: populationNames.count)
         var checksum = 0.0
+        if forwardOnly {
+            for input in inputs {
+                simulator.forward(input)
+                if countActivity {
+                    forwardEvents &+= simulator.forwardSynapticEvents
+                    for (p, count) in simulator.spikesPerPopulation().enumerated() { spikes[p] &+= count }
+                }
+                // Black hole: the spikes' count and their latest time.
+                checksum += Double(simulator.spikes.count) + (simulator.spikes.time.last ?? 0)
+            }
+            return RepetitionResult(
+                synapticEvents: forwardEvents, forwardSynapticEvents: forwardEvents, samples: inputs.count, spikesPerPopulation: spikes,
+                checksum: checksum)
+        }
         for (index, input) in inputs.enumerated() {
             let evaluation = simulator.gradient(input: input, loss: loss)
             if countActivity {
@@ -126,6 +149,15 @@ struct FunctionalWorkload: PreparedWorkload {
         return FunctionalWorkload(
             network: paperMNISTNetwork(hidden: 350), inputs: inputs, loss: .maxVoltage,
             details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes)
+    }
+
+    /// The forward pass alone of forward-784-1000-10-loihi's network on its images (500; 50 with
+    /// `--quick`), without a chip: the emulator's ceiling on this machine.
+    static func mnistForward(_ configuration: BenchmarkConfiguration) throws -> FunctionalWorkload {
+        let (inputs, source, notes) = try mnistInputs(configuration, count: configuration.quick ? 50 : 500)
+        return FunctionalWorkload(
+            network: paperMNISTNetwork(hidden: 1000), inputs: inputs, loss: .maxVoltage,
+            details: [("inputs", .string(source)), ("weights_seed", 1)], notes: notes, forwardOnly: true)
     }
 
     /// Latency-coded MNIST training images (from image 5000 on, the paper's training part), or

@@ -8,8 +8,9 @@ let usage = """
            neuromesh-bench --list
 
     Measures synaptic events per second of each workload — forward + backward for the
-    functional and training workloads, the forward pass alone for the forward-* ones: one
-    untimed warm-up repetition, then N timed repetitions; the median is reported.
+    functional and training workloads, the forward pass alone for the forward-* and
+    reference-forward-* ones: one untimed warm-up repetition, then N timed repetitions; the
+    median is reported.
 
     A synaptic event is one spike reaching one synapse (one arrival at one target neuron). The
     forward count of a sample is the sum over its spikes of the number of targets of the spike's
