@@ -18,7 +18,7 @@ let allWorkloads: [Workload] = [
         maxThreads: 1,
         prepare: { try FunctionalWorkload.mnist($0) }),
     Workload(
-        name: "reference-forward-784-1000-10",
+        name: "reference-784-1000-10-forward",
         summary: "ReferenceSimulator forward pass only, the network and images of forward-784-1000-10-loihi: the same spikes without a chip",
         maxThreads: 1,
         prepare: { try FunctionalWorkload.mnistForward($0) }),

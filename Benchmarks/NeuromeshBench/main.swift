@@ -9,7 +9,7 @@ let usage = """
 
     Measures synaptic events per second of each workload — forward + backward for the
     functional and training workloads, the forward pass alone for the forward-* and
-    reference-forward-* ones: one untimed warm-up repetition, then N timed repetitions; the
+    reference-*-forward ones: one untimed warm-up repetition, then N timed repetitions; the
     median is reported.
 
     A synaptic event is one spike reaching one synapse (one arrival at one target neuron). The
