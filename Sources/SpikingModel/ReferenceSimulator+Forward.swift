@@ -197,14 +197,16 @@ extension ReferenceSimulator {
                 schedule.setChecks(firstLeaf..<(targets.upperBound &- scheduleOffset)) { checks in
                     var cache = DecayCache()
                     // One neuron alone where a pair would straddle two parents in the tree.
-                    @inline(__always) func single(_ j: Int) {
+                    // (The cache goes in as an argument: a local function that captured it would
+                    // have every access to it checked at run time in builds that check them.)
+                    @inline(__always) func single(_ j: Int, _ cache: inout DecayCache) {
                         let n = first &+ j
                         state[n].receive(weights[base &+ j], at: t, c, &cache)
                         checks.set(j, time: state[n].checkTime(c, end: end))
                     }
                     var j = 0
                     if firstLeaf & 1 == 1 && count > 0 {
-                        single(0)
+                        single(0, &cache)
                         j = 1
                     }
                     while j &+ 1 < count {
@@ -231,7 +233,7 @@ extension ReferenceSimulator {
                         checks.setPair(j, times: due)
                         j &+= 2
                     }
-                    if j < count { single(j) }
+                    if j < count { single(j, &cache) }
                 }
             }
         }
