@@ -8,17 +8,25 @@ public struct Console: Sendable {
     public var err: @Sendable (String) -> Void
     /// Whether standard output is an interactive terminal (progress bars only then).
     public var isTerminal: Bool
+    /// Whether a write to `out` has failed (a full disk, a device error), so that long work can
+    /// stop instead of running on with nobody reading it.
+    public var outFailed: @Sendable () -> Bool
 
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, isTerminal: Bool = false) {
+    public init(
+        out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void, isTerminal: Bool = false,
+        outFailed: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.out = out
         self.err = err
         self.isTerminal = isTerminal
+        self.outFailed = outFailed
     }
 
     public static let standard = Console(
         out: { text in writeStandardOutput(text) },
         err: { text in writeStandardError(text) },
-        isTerminal: standardOutputIsTerminal())
+        isTerminal: standardOutputIsTerminal(),
+        outFailed: { standardOutputFailed() })
 }
 
 /// A command-line failure with the exit code to return. Its message goes to standard error.

@@ -275,6 +275,14 @@ let trainCommand = Command(
                 }
                 console.out(line + "\n")
             }
+            // Nobody can read the epochs that are left (a full disk, say): stop now, not after
+            // the whole run. The checkpoint of this epoch, if asked for, is already written.
+            if console.outFailed() {
+                var message = "standard output failed, so training stopped after epoch \(epoch) of \(configuration.epochs)"
+                if let checkpointPath { message += "; \(checkpointPath) holds that epoch (continue with --resume)" }
+                if let save { message += "; \(save) was not written" }
+                throw CLIError.failure(message)
+            }
         }
         /// How the current weights classify the test split (when no epoch ran, e.g. a resumed finished run).
         func testClassification() throws -> Classification {

@@ -22,4 +22,8 @@ func writeStandardOutput(_ text: String) {
     fflush(stdout)
 }
 
+/// Whether a write to standard output has failed (its error indicator is set; `main.swift`
+/// reports the reason when the command ends).
+func standardOutputFailed() -> Bool { ferror(stdout) != 0 }
+
 func standardOutputIsTerminal() -> Bool { isatty(STDOUT_FILENO) == 1 }

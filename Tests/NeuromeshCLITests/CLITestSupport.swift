@@ -17,14 +17,20 @@ private final class Capture: @unchecked Sendable {
     private let lock = NSLock()
     private var out = ""
     private var err = ""
-    func appendOut(_ s: String) { lock.withLock { out += s } }
+    private var outWrites = 0
+    func appendOut(_ s: String) { lock.withLock { out += s; outWrites += 1 } }
+    var outWriteCount: Int { lock.withLock { outWrites } }
     func appendErr(_ s: String) { lock.withLock { err += s } }
     var texts: (String, String) { lock.withLock { (out, err) } }
 }
 
-func runCLI(_ arguments: [String]) -> CLIResult {
+/// - Parameter failingAfter: standard output reports a failed write (as a full disk would) once
+///   the command has written this many times; `nil`: it never fails.
+func runCLI(_ arguments: [String], failingAfter writes: Int? = nil) -> CLIResult {
     let capture = Capture()
-    let console = Console(out: { capture.appendOut($0) }, err: { capture.appendErr($0) })
+    let console = Console(
+        out: { capture.appendOut($0) }, err: { capture.appendErr($0) },
+        outFailed: { writes.map { capture.outWriteCount >= $0 } ?? false })
     let code = CLI.run(arguments: arguments, console: console)
     let (out, err) = capture.texts
     return CLIResult(code: code, out: out, err: err)

@@ -172,6 +172,28 @@ struct CheckpointTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/other"))
     }
 
+    /// When standard output fails (a full disk), training stops after the epoch it could not
+    /// report, keeps that epoch's checkpoint and does not write the unfinished model as the result.
+    @Test func aFailedStandardOutputStopsTrainingAfterThatEpoch() throws {
+        let directory = temporaryDirectory()
+        let arguments = [
+            "train", "--dataset", "yinyang", "--hidden", "6", "--seed", "2", "--batch", "500", "--epochs", "3",
+            "--checkpoint", directory + "/ck", "--save", directory + "/model.json",
+        ]
+        // Writes: the header line, then the first epoch's line.
+        let result = runCLI(arguments, failingAfter: 2)
+        #expect(result.code == 1)
+        #expect(result.err.contains("standard output failed, so training stopped after epoch 1 of 3"), "\(result.err)")
+        #expect(result.err.contains("\(directory)/ck/checkpoint.json holds that epoch"), "\(result.err)")
+        #expect(result.out.split(separator: "\n").filter { $0.hasPrefix("  epoch ") }.count == 1, "\(result.out)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/model.json"))
+        // The checkpoint is the first epoch's: resuming it finishes the run.
+        let resumed = runCLI(arguments + ["--resume"])
+        #expect(resumed.code == 0, "\(resumed.err)")
+        #expect(resumed.out.split(separator: "\n").filter { $0.hasPrefix("  epoch ") }.map { $0.prefix(10) } == ["  epoch 2:", "  epoch 3:"], "\(resumed.out)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/model.json"))
+    }
+
     @Test func aDamagedCheckpointNamesTheFileAndPath() throws {
         let directory = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory + "/ck", withIntermediateDirectories: true)
