@@ -25,6 +25,11 @@ extension BackwardResult {
         forward.replacingCounters(with: self).energy(phase: .backward)
     }
 
+    /// ``energy(after:)`` by category only (``EmulationResult/energyTotals(phase:)``).
+    package func energyTotals(after forward: EmulationResult) -> EnergyTotals {
+        forward.replacingCounters(with: self).energyTotals(phase: .backward)
+    }
+
     /// The backward pass's error packets and synchronisation messages (or barriers), as
     /// ``EmulationResult/messages(phase:)``; the loss reduction's messages are counted apart, in
     /// ``EmulationCounters/lossMessages``.

@@ -13,7 +13,8 @@ struct SampleResult: Sendable {
     var prediction: Int?
     var events: Int
     var tangentGuarded: Int
-    var costs: ChipTrainingCosts? = nil
+    /// On the chip, when the sample was trained on (not only classified): what it cost.
+    var costs: SampleCosts? = nil
     /// Why the sample could not be simulated (runaway activity) or emulated (for instance, a
     /// core's spike log overflowed under the `error` policy); the other fields are then meaningless.
     var failure: EmulatorError? = nil
@@ -22,6 +23,21 @@ struct SampleResult: Sendable {
     static func failed(_ error: EmulatorError) -> SampleResult {
         SampleResult(loss: .nan, prediction: nil, events: 0, tangentGuarded: 0, failure: error)
     }
+}
+
+/// One training sample's costs on the chip; ``ChipTrainingCosts`` adds them up over an epoch.
+struct SampleCosts: Sendable {
+    var forwardEnergy = 0.0
+    var backwardEnergy = 0.0
+    var forwardLatency = 0.0
+    var backwardLatency = 0.0
+    var forwardMessages = 0.0
+    var backwardMessages = 0.0
+    /// Forward and backward.
+    var unpriced = UnpricedCounts()
+    var spikeLogDropped: UInt64 = 0
+    /// Forward and backward.
+    var packetsDropped: UInt64 = 0
 }
 
 /// One simulator per host thread — the reference or an emulator of the backend's mapping — made
@@ -177,21 +193,20 @@ struct SampleWorkers: ~Copyable {
         do throws(EmulatorError) { forward = try emulator.run(input, spikeTrains: false) } catch {
             return .failed(error)
         }
-        var costs = ChipTrainingCosts()
-        let forwardEnergy = forward.energy(phase: .forward)
+        let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
+        guard let row else {
+            // Classification only: its costs are not reported.
+            let evaluation = emulator.evaluate(loss, label: input.label)
+            return SampleResult(
+                loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: events, tangentGuarded: 0)
+        }
+        var costs = SampleCosts()
+        let forwardEnergy = forward.energyTotals(phase: .forward)
         costs.forwardEnergy = forwardEnergy.total
         costs.forwardLatency = Double(forward.latency) * 1e-12
         let messages = forward.messages(phase: .forward)
         costs.forwardMessages = Double(messages.spikePackets + messages.sync)
         costs.unpriced = forwardEnergy.unpriced
-        costs.packetsDropped = forward.counters.packetsDropped
-        let events = Int(forward.counters.cores[Phase.forward.rawValue].reduce(0) { $0 + $1.synapticOps })
-        guard let row else {
-            let evaluation = emulator.evaluate(loss, label: input.label)
-            return SampleResult(
-                loss: evaluation.value, labelSilent: evaluation.labelSilent, prediction: evaluation.prediction, events: events, tangentGuarded: 0,
-                costs: costs)
-        }
         // Let go of the forward counters, so the backward pass adds to the emulator's own
         // without copying them first.
         forward.counters = EmulationCounters(cores: 0, routers: 0)
@@ -200,12 +215,12 @@ struct SampleWorkers: ~Copyable {
             return .failed(error)
         }
         store(backward.gradients.weights, in: row, offsets: offsets)
-        let backwardEnergy = backward.energy(after: forward)
+        let backwardEnergy = backward.energyTotals(after: forward)
         costs.backwardEnergy = backwardEnergy.total
         costs.backwardLatency = Double(backward.latency) * 1e-12
         let backwardMessages = backward.messages(after: forward)
         costs.backwardMessages = Double(backwardMessages.spikePackets + backwardMessages.sync + backward.counters.lossMessages[Phase.backward.rawValue])
-        for (name, count) in backwardEnergy.unpriced { costs.unpriced[name, default: 0] += count }
+        costs.unpriced.add(backwardEnergy.unpriced)
         costs.spikeLogDropped = backward.counters.spikeLogDropped
         costs.packetsDropped = backward.counters.packetsDropped  // forward and backward
         return SampleResult(

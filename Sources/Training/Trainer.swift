@@ -190,6 +190,8 @@ public struct Trainer: Sendable {
         var guarded = 0
         var costs: ChipTrainingCosts? = nil
         if case .chip = backend { costs = ChipTrainingCosts() }
+        // The samples' unpriced operations, named once at the end of the epoch.
+        var unpriced = UnpricedCounts()
         let workers = SampleWorkers(network: network, backend: backend, threads: configuration.threads)
         let length = workers.gradientLength
         let rows = UnsafeMutableBufferPointer<Double>.allocate(capacity: batchSize * length)
@@ -208,7 +210,10 @@ public struct Trainer: Sendable {
                 if result.prediction == train[indices[indices.startIndex + i]].label { correct += 1 }
                 events += result.events
                 guarded += result.tangentGuarded
-                if let c = result.costs { costs?.add(c) }
+                if let c = result.costs {
+                    costs?.add(c)
+                    unpriced.add(c.unpriced)
+                }
                 let row = rows.baseAddress! + i * length
                 for s in 0..<length { batchGradient[s] += scale * row[s] }
             }
@@ -236,6 +241,7 @@ public struct Trainer: Sendable {
             let seen = Double(min(order.count, (b + 1) * batchSize))
             progress(Progress(batch: b + 1, batches: batches, loss: lossSum / (seen - Double(silent)), accuracy: Double(correct) / seen, synapticEvents: events))
         }
+        for (name, count) in unpriced.dictionary { costs?.unpriced[name, default: 0] += count }
         costs?.divide(by: Double(order.count))
         workers.setWeights(network.projections.map(\.weights))
         let report = EpochReport(
@@ -280,15 +286,15 @@ public struct Trainer: Sendable {
 }
 
 extension ChipTrainingCosts {
-    /// Adds one sample's costs (the update energy is added per batch by the trainer).
-    mutating func add(_ c: ChipTrainingCosts) {
+    /// Adds one sample's costs but its unpriced operations (the trainer counts those apart, and
+    /// adds the update energy per batch).
+    mutating func add(_ c: SampleCosts) {
         forwardEnergy += c.forwardEnergy
         backwardEnergy += c.backwardEnergy
         forwardLatency += c.forwardLatency
         backwardLatency += c.backwardLatency
         forwardMessages += c.forwardMessages
         backwardMessages += c.backwardMessages
-        for (name, count) in c.unpriced { unpriced[name, default: 0] += count }
         spikeLogDropped += c.spikeLogDropped
         packetsDropped += c.packetsDropped
     }
