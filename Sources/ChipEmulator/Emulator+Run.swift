@@ -391,6 +391,17 @@ extension Emulator {
     mutating func compute(stage: Int, window w: Int, from start: Picoseconds) {
         computing[stage] = true
         let core = layout.stages[stage].core
+        let windowEnd = windowEnds[w]
+        // A window with nothing to do (common: activity ends long before the trial does) costs
+        // only its per-neuron updates; the loop below would find the same without touching
+        // the stage's state.
+        if spikes.count &+ loggedEvents < modelEventLimit,
+            queues[stage].first.map({ $0.time >= windowEnd }) ?? true,
+            schedules[stage].first.map({ $0.time >= windowEnd }) ?? true
+        {
+            finishWindow(stage: stage, window: w, core: core, from: start, ops: CoreCounters(), active: 0, elapsed: 0)
+            return
+        }
         var queue = EventQueue()
         var schedule = Self.placeholderSchedule
         var log: [LogEntry] = []
@@ -406,7 +417,6 @@ extension Emulator {
         var ops = CoreCounters()
         let neurons = layout.stages[stage].neurons
         let mark = Int32(w + 1)
-        let windowEnd = windowEnds[w]
         var active = 0
         while true {
             if spikes.count &+ loggedEvents >= modelEventLimit {
@@ -473,9 +483,19 @@ extension Emulator {
                     logPosition: log.count - 1, spike: spike, mark: mark, rangeMark: nil, active: &active, ops: &ops, elapsed: &elapsed)
             }
         }
-        // Every neuron is updated once per window (charged as active or inactive).
+        finishWindow(stage: stage, window: w, core: core, from: start, ops: ops, active: active, elapsed: elapsed)
+    }
+
+    /// Ends `stage`'s window `w`, begun at `start` on `core`, after `elapsed` of work counted in
+    /// `ops`, with `active` of its neurons touched: every neuron is updated once per window
+    /// (charged as active or inactive), then the core is free and the window done.
+    private mutating func finishWindow(
+        stage: Int, window w: Int, core: Int, from start: Picoseconds, ops: CoreCounters, active: Int, elapsed: Picoseconds
+    ) {
+        var ops = ops
+        var elapsed = elapsed
         ops.neuronUpdatesActive = UInt64(active)
-        ops.neuronUpdatesInactive = UInt64(neurons.count - active)
+        ops.neuronUpdatesInactive = UInt64(layout.stages[stage].neurons.count - active)
         elapsed += Picoseconds(ops.neuronUpdatesActive) * latency.neuronActive + Picoseconds(ops.neuronUpdatesInactive) * latency.neuronInactive
         ops.busy = elapsed
         coreCounts[core].add(ops)
