@@ -297,12 +297,12 @@ extension Emulator {
                 elapsed += backwardLatency.adjoint
             case .delivery, .arrival:
                 let p = Int(entry.projection)
-                let projection = network.projections[p]
-                let source = projection.source.rawValue
-                let targetPopulation = projection.target.rawValue
+                let wiring = self.wiring[p]
+                let source = wiring.source
+                let targetPopulation = wiring.target
                 let c = constants[targetPopulation]
-                let first = populationStart[targetPopulation]
-                let base = (Int(spikes.neuron[k]) - populationStart[source]) &* projection.targetSize
+                let first = wiring.targetStart
+                let base = (Int(spikes.neuron[k]) - wiring.sourceStart) &* wiring.targetSize
                 var partial = 0.0
                 var cache = DecayCache()
                 var targetCount = 0
@@ -314,7 +314,7 @@ extension Emulator {
                             adjoint[n].propagate(to: t, c, source: readoutSources[n - outputs.lowerBound], duration: duration)
                             let li = adjoint[n].lambdaI
                             backwardGradients.weights[p][synapse] += -c.tauSyn * li
-                            partial += projection.weights[synapse] * (adjoint[n].lambdaV - li)
+                            partial += network.projections[p].weights[synapse] * (adjoint[n].lambdaV - li)
                         }
                         targetCount += range.count
                     }
@@ -324,7 +324,7 @@ extension Emulator {
                     swap(&gradient, &backwardGradients.weights[p])
                     for range in layout.targetRanges[p &* (layout.coreCount + 1) &+ core] {
                         ReferenceSimulator.reverseDelivery(
-                            weights: projection.weights, gradient: &gradient, synapseOffset: base &- first, targets: range, time: t, constants: c,
+                            weights: network.projections[p].weights, gradient: &gradient, synapseOffset: base &- first, targets: range, time: t, constants: c,
                             adjoint: &adjoint, cache: &cache, error: &partial)
                         targetCount += range.count
                     }
@@ -339,7 +339,7 @@ extension Emulator {
                     }
                     let li = adjoint[n].lambdaI
                     backwardGradients.weights[p][synapse] += -c.tauSyn * li
-                    let m = projection.weights[synapse] * (adjoint[n].lambdaV - li)
+                    let m = network.projections[p].weights[synapse] * (adjoint[n].lambdaV - li)
                     partial += m
                     backwardGradients.delays[p]![synapse] += m
                     targetCount = 1

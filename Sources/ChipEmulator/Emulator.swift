@@ -228,8 +228,8 @@ public struct Emulator: Sendable {
         projectionHasDelays = network.projections.map(\.hasDelays)
         wiring = network.projections.map {
             ProjectionWiring(
-                sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue, targetStart: network.firstNeuron(of: $0.target),
-                targetSize: $0.targetSize)
+                source: $0.source.rawValue, sourceStart: network.firstNeuron(of: $0.source), target: $0.target.rawValue,
+                targetStart: network.firstNeuron(of: $0.target), targetSize: $0.targetSize)
         }
         outgoing = FlatLists(
             network.populations.indices.map { p in network.projections.indices.filter { network.projections[$0].source.rawValue == p } })
@@ -334,9 +334,11 @@ public struct Emulator: Sendable {
     }
 }
 
-/// A projection's place in the network's neuron numbering: the first neuron of its source
-/// population, its target population and that population's first neuron and size.
+/// A projection's place in the network's neuron numbering: its source population and that
+/// population's first neuron, its target population and that population's first neuron and size.
+/// (Plain integers: reading them copies no arrays, unlike reading the ``Projection``.)
 struct ProjectionWiring: Sendable {
+    let source: Int
     let sourceStart: Int
     let target: Int
     let targetStart: Int
