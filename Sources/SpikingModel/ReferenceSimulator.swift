@@ -107,7 +107,10 @@ public struct ReferenceSimulator: Sendable {
         precondition(weights.count == network.projections.count)
         for p in weights.indices {
             precondition(weights[p].count == network.projections[p].weights.count)
-            network.projections[p].weights = weights[p]
+            // Copied into the simulator's own storage rather than shared: simulators on other
+            // threads given the same arrays would otherwise update one reference count for
+            // every delivery.
+            network.projections[p].weights.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: weights[p]) }
         }
     }
 

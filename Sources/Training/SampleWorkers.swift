@@ -87,6 +87,8 @@ struct SampleWorkers: ~Copyable {
         }
         gradientOffsets = offsets
         gradientLength = length
+        // Weight arrays of each simulator's own (see `Emulator.setWeights(_:)`).
+        setWeights(network.projections.map(\.weights))
     }
 
     deinit {
