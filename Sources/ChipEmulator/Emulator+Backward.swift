@@ -92,7 +92,7 @@ extension Emulator {
         backMarkers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let start = AdjointState(time: duration)
         adjoint.withUnsafeMutableBufferPointer { $0.update(repeating: start) }
-        backwardGradients = Gradients(network: network)
+        backwardGradients.zero()  // in place, unless an earlier result still holds the arrays
         spikeError = Array(repeating: 0, count: spikes.count)
         for (k, g) in evaluation.spikeTimeErrors { spikeError[Int(k)] += g }
         tangentGuardCount = 0

@@ -150,7 +150,7 @@ public struct Gradients: Sendable, Equatable {
         delays = network.projections.map { $0.hasDelays ? Array(repeating: 0, count: $0.synapseCount) : nil }
     }
 
-    mutating func zero() {
+    package mutating func zero() {
         for p in weights.indices {
             weights[p].withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
             if delays[p] != nil {

@@ -26,9 +26,13 @@ struct EmulatorReuseTests {
         }
         let mapping = try Mapping.map(NetworkShape(network), onto: chip, strategy: .spread)
         var reused = try Emulator(network: network, mapping: mapping)
+        // Kept while the emulator runs the other samples: its gradients must stay the first
+        // sample's (the emulator reuses its gradient arrays when nothing else holds them).
+        var firstBackward: BackwardResult? = nil
         for (k, input) in inputs.enumerated() {
             let forward = try reused.run(input)
             let backward = try reused.backward(loss: .spikeTimeSum, label: input.label)
+            if k == 0 { firstBackward = backward }
             var fresh = try Emulator(network: network, mapping: mapping)
             let freshForward = try fresh.run(input)
             let freshBackward = try fresh.backward(loss: .spikeTimeSum, label: input.label)
@@ -45,5 +49,10 @@ struct EmulatorReuseTests {
             #expect(same.gradients, "sample \(k): gradients differ")
             #expect(backward.counters.cores[Phase.forward.rawValue].contains { $0.synapticOps > 0 })
         }
+        var fresh = try Emulator(network: network, mapping: mapping)
+        _ = try fresh.run(inputs[0])
+        let expected = try fresh.backward(loss: .spikeTimeSum, label: inputs[0].label).gradients
+        #expect(firstBackward?.gradients == expected, "the first sample's kept gradients changed")
+        #expect(expected.weights.contains { $0.contains { $0 != 0 } })
     }
 }
