@@ -367,10 +367,7 @@ extension Emulator {
     ///
     /// - Precondition: one array per projection, of its ``Projection/synapseCount``.
     public mutating func setWeights(_ weights: [[Double]]) {
-        precondition(weights.map(\.count) == network.projections.map(\.synapseCount), "weights must keep their shapes")
-        // Copied into the emulator's own storage rather than shared: emulators on other threads
-        // given the same arrays would otherwise update one reference count for every delivery.
-        for p in weights.indices { network.projections[p].weights.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: weights[p]) } }
+        network.copyWeights(from: weights)
         hasForwardPass = false
     }
 

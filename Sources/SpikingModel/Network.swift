@@ -173,3 +173,14 @@ public struct Network: Sendable, Equatable {
     /// Total synapses.
     public var synapseCount: Int { projections.reduce(0) { $0 + $1.synapseCount } }
 }
+
+extension Network {
+    /// Copies `weights` (one array per projection, of its synapse count) into the projections'
+    /// own storage instead of sharing the caller's arrays: simulators on other threads given the
+    /// same arrays would otherwise update one reference count for every delivery.
+    package mutating func copyWeights(from weights: [[Double]]) {
+        precondition(weights.count == projections.count && weights.indices.allSatisfy { weights[$0].count == projections[$0].synapseCount },
+            "weights must keep their shapes")
+        for p in weights.indices { projections[p].weights.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: weights[p]) } }
+    }
+}

@@ -104,14 +104,7 @@ public struct ReferenceSimulator: Sendable {
 
     /// Replaces the weights (same shapes), keeping buffers; used by finite differences and training.
     public mutating func setWeights(_ weights: [[Double]]) {
-        precondition(weights.count == network.projections.count)
-        for p in weights.indices {
-            precondition(weights[p].count == network.projections[p].weights.count)
-            // Copied into the simulator's own storage rather than shared: simulators on other
-            // threads given the same arrays would otherwise update one reference count for
-            // every delivery.
-            network.projections[p].weights.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: weights[p]) }
-        }
+        network.copyWeights(from: weights)
     }
 
     /// Replaces the delays of projection `p` (same shape).

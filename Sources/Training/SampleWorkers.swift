@@ -87,7 +87,7 @@ struct SampleWorkers: ~Copyable {
         }
         gradientOffsets = offsets
         gradientLength = length
-        // Weight arrays of each simulator's own (see `Emulator.setWeights(_:)`).
+        // Weight arrays of each simulator's own (see `Network.copyWeights(from:)`).
         setWeights(network.projections.map(\.weights))
     }
 
